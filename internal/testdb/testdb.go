@@ -12,6 +12,7 @@ import (
 	"context"
 	"crypto/rand"
 	"database/sql"
+	"embed"
 	"encoding/hex"
 	"fmt"
 	"net/url"
@@ -25,6 +26,9 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
 	_ "modernc.org/sqlite"             // registers the "sqlite" driver
 )
+
+//go:embed fixtures
+var fixtures embed.FS
 
 // Default server URLs, as documented in the README.
 const (
@@ -314,4 +318,15 @@ func firstLines(s string, n int) string {
 		lines = lines[:n]
 	}
 	return strings.Join(lines, "\n")
+}
+
+// LoadFixture runs fixtures/<engine>.sql, Quarry's own fixture with every type
+// of the mapping tables, into d.
+func (d *DB) LoadFixture(t testing.TB) {
+	t.Helper()
+	raw, err := fixtures.ReadFile("fixtures/" + d.Engine + ".sql")
+	if err != nil {
+		t.Fatalf("testdb: fixture: %v", err)
+	}
+	d.Exec(t, string(raw))
 }

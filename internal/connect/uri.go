@@ -1,0 +1,244 @@
+package connect
+
+import (
+	"fmt"
+	"net"
+	"net/url"
+	"path/filepath"
+	"strconv"
+	"strings"
+)
+
+// Engine names, as the generated schema writes them.
+const (
+	Postgres = "postgresql"
+	MySQL    = "mysql"
+	SQLite   = "sqlite"
+)
+
+// SSL modes, with PostgreSQL's meaning on every engine.
+const (
+	SSLDisable    = "disable"     // never TLS
+	SSLPrefer     = "prefer"      // TLS when the server offers it, unverified; else plain
+	SSLRequire    = "require"     // TLS, certificate not verified (verified against --ssl-cert-secret when given, as libpq does with a root certificate)
+	SSLVerifyCA   = "verify-ca"   // TLS, certificate signed by a trusted CA
+	SSLVerifyFull = "verify-full" // TLS, trusted CA and the host name matches
+)
+
+// Config is a parsed connection URI. Password is never printed: String
+// and Redacted mask it.
+type Config struct {
+	Engine   string
+	Host     string
+	Port     int
+	User     string
+	Password string
+	Database string
+	// Path is the SQLite database file, absolute.
+	Path string
+	// SSLMode is one of the SSL* constants, after defaults are applied.
+	SSLMode string
+	// Params holds the remaining query parameters, passed to the driver.
+	Params url.Values
+	// CACert is a PEM bundle to trust instead of the system roots (from
+	// --ssl-cert-secret).
+	CACert []byte
+}
+
+// Parse reads a connection URI:
+//
+//	postgres://user:password@host:5432/db?sslmode=verify-full
+//	postgresql://...           (same)
+//	mysql://user:password@host:3306/db?sslmode=require   (MariaDB too; ?tls= is a synonym)
+//	sqlite:./path.db  sqlite:path.db  sqlite:///abs/path.db
+//
+// User, password and database are percent-decoded. Default ports are 5432
+// and 3306. The default sslmode is verify-full, except for loopback hosts,
+// where it is prefer. Errors never contain the password.
+func Parse(raw string) (*Config, error) {
+	raw = strings.TrimSpace(raw)
+	scheme, _, ok := strings.Cut(raw, ":")
+	if !ok || scheme == "" {
+		return nil, &Error{Part: PartURI, Msg: "the connection URI has no scheme",
+			Hint: "write it as postgres://user:password@host:5432/db, mysql://user:password@host:3306/db or sqlite:./file.db"}
+	}
+	switch strings.ToLower(scheme) {
+	case "postgres", "postgresql":
+		return parseServer(raw, Postgres, 5432)
+	case "mysql", "mariadb":
+		return parseServer(raw, MySQL, 3306)
+	case "sqlite", "sqlite3", "file":
+		return parseSQLite(raw)
+	}
+	return nil, &Error{Part: PartScheme, Msg: fmt.Sprintf("unsupported scheme %q", safeScheme(scheme)),
+		Hint: "use postgres://, postgresql://, mysql:// (MySQL and MariaDB) or sqlite:"}
+}
+
+// safeScheme keeps an error message from echoing a whole URI that was
+// pasted without a scheme ("user:password@host").
+func safeScheme(s string) string {
+	if len(s) > 20 || strings.ContainsAny(s, "@/") {
+		return s[:min(len(s), 3)] + "…"
+	}
+	return s
+}
+
+func parseServer(raw, engine string, defaultPort int) (*Config, error) {
+	u, err := url.Parse(raw)
+	if err != nil {
+		return nil, &Error{Part: PartURI, Msg: "the connection URI is malformed: " + describeURLError(err),
+			Hint: "percent-encode special characters in the user and password (e.g. @ as %40, / as %2F, # as %23)"}
+	}
+	if u.Opaque != "" {
+		return nil, &Error{Part: PartURI, Msg: "the connection URI has no //host part",
+			Hint: fmt.Sprintf("write it as %s://user:password@host:%d/database", u.Scheme, defaultPort)}
+	}
+	cfg := &Config{Engine: engine, Port: defaultPort, Params: url.Values{}}
+	cfg.Host = u.Hostname()
+	if cfg.Host == "" {
+		return nil, &Error{Part: PartURI, Msg: "the connection URI names no host",
+			Hint: fmt.Sprintf("write it as %s://user:password@host:%d/database", u.Scheme, defaultPort)}
+	}
+	if p := u.Port(); p != "" {
+		n, err := strconv.Atoi(p)
+		if err != nil || n < 1 || n > 65535 {
+			return nil, &Error{Part: PartURI, Msg: fmt.Sprintf("port %q is not a number from 1 to 65535", p)}
+		}
+		cfg.Port = n
+	}
+	if u.User != nil {
+		cfg.User = u.User.Username()
+		cfg.Password, _ = u.User.Password()
+	}
+	if cfg.User == "" {
+		return nil, &Error{Part: PartURI, Msg: "the connection URI names no user",
+			Hint: fmt.Sprintf("write it as %s://user:password@%s/database", u.Scheme, u.Host)}
+	}
+	cfg.Database = strings.TrimPrefix(u.Path, "/")
+	if strings.Contains(cfg.Database, "/") {
+		return nil, &Error{Part: PartURI, Msg: fmt.Sprintf("database name %q contains a /", cfg.Database),
+			Hint: "percent-encode it as %2F if the name really has one"}
+	}
+	q := u.Query()
+	mode := q.Get("sslmode")
+	if t := q.Get("tls"); mode == "" && t != "" {
+		mode = tlsSynonym(t)
+	}
+	for _, k := range []string{"sslmode", "tls", "ssl"} {
+		q.Del(k)
+	}
+	if mode == "" {
+		mode = SSLVerifyFull
+		if isLoopback(cfg.Host) {
+			mode = SSLPrefer
+		}
+	}
+	switch mode {
+	case SSLDisable, SSLPrefer, SSLRequire, SSLVerifyCA, SSLVerifyFull:
+	case "allow":
+		mode = SSLPrefer
+	default:
+		return nil, &Error{Part: PartTLS, Msg: fmt.Sprintf("sslmode %q is not known", mode),
+			Hint: "use disable, prefer, require, verify-ca or verify-full"}
+	}
+	cfg.SSLMode = mode
+	cfg.Params = q
+	return cfg, nil
+}
+
+// tlsSynonym maps go-sql-driver's ?tls= values to an sslmode.
+func tlsSynonym(v string) string {
+	switch strings.ToLower(v) {
+	case "true":
+		return SSLVerifyFull
+	case "false":
+		return SSLDisable
+	case "skip-verify":
+		return SSLRequire
+	case "preferred":
+		return SSLPrefer
+	}
+	return v
+}
+
+func parseSQLite(raw string) (*Config, error) {
+	_, rest, _ := strings.Cut(raw, ":")
+	path := rest
+	if strings.HasPrefix(rest, "//") {
+		// sqlite:///abs/path.db has an empty host; sqlite://rel.db is a
+		// common slip for a relative path.
+		path = strings.TrimPrefix(rest, "//")
+		if !strings.HasPrefix(path, "/") {
+			return nil, &Error{Part: PartURI, Msg: "sqlite://" + path + " is ambiguous",
+				Hint: "write sqlite:./" + path + " for a relative path or sqlite:///absolute/path.db"}
+		}
+	}
+	path, query, _ := strings.Cut(path, "?")
+	if p, err := url.PathUnescape(path); err == nil {
+		path = p
+	}
+	if path == "" {
+		return nil, &Error{Part: PartURI, Msg: "the sqlite: URI names no file", Hint: "write sqlite:./app.db"}
+	}
+	abs, err := filepath.Abs(path)
+	if err != nil {
+		return nil, &Error{Part: PartURI, Msg: "cannot resolve " + path, Err: err}
+	}
+	params, _ := url.ParseQuery(query)
+	return &Config{Engine: SQLite, Path: abs, Database: "main", SSLMode: SSLDisable, Params: params}, nil
+}
+
+func isLoopback(host string) bool {
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// describeURLError names what net/url disliked without repeating the URI,
+// which holds the password.
+func describeURLError(err error) string {
+	var ue *url.Error
+	if e, ok := err.(*url.Error); ok {
+		ue = e
+	}
+	if ue != nil {
+		err = ue.Err
+	}
+	msg := err.Error()
+	// net/url quotes the offending fragment, which may be the password.
+	if i := strings.Index(msg, " \""); i > 0 {
+		msg = msg[:i]
+	}
+	if i := strings.Index(msg, ": "); i > 0 && strings.Contains(msg[i:], "%") {
+		msg = msg[:i]
+	}
+	return msg
+}
+
+// Redacted is the URI with the password masked.
+func (c *Config) Redacted() string {
+	if c.Engine == SQLite {
+		return "sqlite://" + c.Path
+	}
+	u := url.URL{Scheme: c.Engine, Host: net.JoinHostPort(c.Host, strconv.Itoa(c.Port)), Path: "/" + c.Database}
+	if c.Engine == Postgres {
+		u.Scheme = "postgres"
+	}
+	if c.Password != "" {
+		u.User = url.UserPassword(c.User, "xxxxx")
+	} else {
+		u.User = url.User(c.User)
+	}
+	q := url.Values{}
+	for k, v := range c.Params {
+		q[k] = v
+	}
+	q.Set("sslmode", c.SSLMode)
+	u.RawQuery = q.Encode()
+	return u.String()
+}
+
+// String is Redacted, so a Config printed by mistake shows no password.
+func (c *Config) String() string { return c.Redacted() }
