@@ -89,7 +89,7 @@ func classify(cfg *Config, err error) error {
 	}
 	if isTLSError(err) {
 		return &Error{Part: PartTLS, Err: err, Msg: "TLS with " + where + " failed: " + tlsReason(err),
-			Hint: tlsHint(cfg)}
+			Hint: tlsHint(cfg, err)}
 	}
 	if errors.Is(err, context.DeadlineExceeded) || isTimeout(err) {
 		return &Error{Part: PartHost, Err: err, Msg: "no answer from " + where + " within the connect timeout",
@@ -138,8 +138,7 @@ func tlsReason(err error) string {
 		return "the server's certificate is signed by an authority that is not trusted"
 	case errors.As(err, &certInvalid):
 		return "the server's certificate is not valid (" + certInvalid.Error() + ")"
-	case errors.Is(err, mysql.ErrNoTLS), strings.Contains(err.Error(), "server refused TLS"),
-		strings.Contains(err.Error(), "does not support TLS"):
+	case noTLS(err):
 		return "the server does not offer TLS"
 	}
 	msg := err.Error()
@@ -152,11 +151,23 @@ func tlsReason(err error) string {
 	return "handshake failed"
 }
 
-func tlsHint(cfg *Config) string {
+func tlsHint(cfg *Config, err error) string {
+	if noTLS(err) {
+		return "the server has TLS turned off: enable it on the server, or choose ?sslmode=prefer (TLS when offered) or ?sslmode=disable"
+	}
+	var hostErr x509.HostnameError
+	if errors.As(err, &hostErr) {
+		return "connect with the host name the certificate names, or choose ?sslmode=verify-ca to check the CA without the host name"
+	}
 	if len(cfg.CACert) == 0 {
 		return "for a self-signed or private CA, store its PEM with `quarry sandbox secret set NAME` and pass --ssl-cert-secret NAME; or choose ?sslmode=require (encrypted, not verified) or disable"
 	}
 	return "check that --ssl-cert-secret holds the CA that signed the server's certificate, and for verify-full that the certificate names this host; ?sslmode=verify-ca skips the host name check"
+}
+
+func noTLS(err error) bool {
+	msg := err.Error()
+	return errors.Is(err, mysql.ErrNoTLS) || strings.Contains(msg, "server refused TLS") || strings.Contains(msg, "does not support TLS")
 }
 
 func isTimeout(err error) bool {

@@ -159,6 +159,10 @@ func openMySQL(cfg *Config, opts Options) (*sql.DB, error) {
 	}
 	mc.TLS = tc
 	mc.AllowFallbackToPlaintext = cfg.SSLMode == SSLPrefer
+	// With a BeforeConnect hook the driver copies the config for each new
+	// connection; without it, one plain-text fallback under prefer clears
+	// the shared TLS setting for every later connection of the pool.
+	_ = mc.Apply(mysql.BeforeConnect(func(context.Context, *mysql.Config) error { return nil }))
 	conn, err := mysql.NewConnector(mc)
 	if err != nil {
 		return nil, &Error{Part: PartURI, Msg: "the connection URI is not valid for MySQL: " + scrub(cfg, err.Error())}
