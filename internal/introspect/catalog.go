@@ -8,11 +8,13 @@
 // catalog with a constant number of queries, however many tables there are.
 package introspect
 
+import "github.com/quarrydata/quarry/internal/connect"
+
 // Engine names as they appear in the generated schema (`engine: "postgresql"`).
 const (
-	EnginePostgres = "postgresql"
-	EngineMySQL    = "mysql"
-	EngineSQLite   = "sqlite"
+	EnginePostgres = connect.Postgres
+	EngineMySQL    = connect.MySQL
+	EngineSQLite   = connect.SQLite
 )
 
 // Table kinds.

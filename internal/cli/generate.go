@@ -1,0 +1,236 @@
+package cli
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/spf13/cobra"
+
+	"github.com/quarrydata/quarry/internal/codegen"
+	"github.com/quarrydata/quarry/internal/connect"
+	"github.com/quarrydata/quarry/internal/introspect"
+	"github.com/quarrydata/quarry/internal/schema"
+	"github.com/quarrydata/quarry/internal/sdl"
+)
+
+const defaultConnectTimeout = 10 * time.Second
+
+// sourceFlags name the database a command reads.
+type sourceFlags struct {
+	uriSecret  string
+	certSecret string
+	schemas    []string
+	timeout    time.Duration
+}
+
+func (e *env) addSourceFlags(cmd *cobra.Command, f *sourceFlags) {
+	cmd.Flags().StringVar(&f.uriSecret, "connection-uri-secret", "", "name of the secret holding the connection URI (required), e.g. SQL_CONNECTION_STRING")
+	cmd.Flags().StringVar(&f.certSecret, "ssl-cert-secret", "", "name of the secret holding a PEM CA certificate (bundle) to trust, for self-signed or private CAs")
+	cmd.Flags().StringSliceVar(&f.schemas, "schema", nil, "PostgreSQL schemas to read, in order (default public); tables outside the first keep their schema")
+	cmd.Flags().DurationVar(&f.timeout, "connect-timeout", defaultConnectTimeout, "how long to wait for the database to answer")
+	cmd.Flags().StringVar(&e.secretsDir, "secrets-dir", "", "directory with one file per secret, read when a secret is not in the sandbox store (as in production)")
+}
+
+// open reads the secrets and connects.
+func (e *env) open(ctx context.Context, f *sourceFlags) (*connect.DB, error) {
+	if f.uriSecret == "" {
+		return nil, usageError{fmt.Errorf("--connection-uri-secret is required: store the URI with `quarry sandbox secret set SQL_CONNECTION_STRING`, then pass --connection-uri-secret SQL_CONNECTION_STRING")}
+	}
+	uri, err := e.secret(f.uriSecret)
+	if err != nil {
+		return nil, err
+	}
+	cfg, err := connect.Parse(uri)
+	if err != nil {
+		return nil, fmt.Errorf("secret %s: %w", f.uriSecret, err)
+	}
+	if f.certSecret != "" {
+		pem, err := e.secret(f.certSecret)
+		if err != nil {
+			return nil, err
+		}
+		cfg.CACert = []byte(pem)
+	}
+	fmt.Fprintf(e.stderr, "Connecting to %s\n", e.redact.Redact(cfg.Redacted()))
+	return connect.Open(ctx, cfg, connect.Options{ConnectTimeout: f.timeout, ReadOnly: true})
+}
+
+func (e *env) readCatalog(ctx context.Context, db *connect.DB, f *sourceFlags) (*introspect.Catalog, error) {
+	return introspect.Read(ctx, db.SQL, db.Engine, introspect.Options{
+		Database: db.Config.Database,
+		Schemas:  f.schemas,
+		Progress: func(msg string) { fmt.Fprintln(e.stderr, "  "+msg) },
+	})
+}
+
+func (e *env) generateCommand() *cobra.Command {
+	gen := &cobra.Command{
+		Use:   "generate",
+		Short: "Generate files from the database",
+	}
+	var f sourceFlags
+	var out string
+	cmd := &cobra.Command{
+		Use:   "schema-from-database --connection-uri-secret NAME --out PATH",
+		Short: "Write a schema file describing every table of the database",
+		Long: `Read the database's catalog and write a schema file that describes it:
+one model per table or keyed view, fields with their GraphQL types, primary
+keys, enums, and relationships inferred from foreign keys.
+
+The output format follows --out: a .ts file is amplify/data/schema.sql.ts for
+@aws-amplify/data-schema (as Amplify's own generator writes it); a .graphql
+file is the same schema as SDL in the Amplify directive dialect. The file is
+regenerated whole each time: never edit it; put customisations in
+resource.ts / resource.graphql beside it.
+
+Tables and views that cannot be served (no key) are listed in one warning
+with the reason and the fix.`,
+		Example: `  quarry sandbox secret set SQL_CONNECTION_STRING
+  quarry generate schema-from-database --connection-uri-secret SQL_CONNECTION_STRING \
+      --out amplify/data/schema.sql.ts
+  quarry generate schema-from-database --connection-uri-secret PG --schema public,sales \
+      --ssl-cert-secret PG_CA --out amplify/data/schema.sql.graphql`,
+		Args: exactArgs(0, ""),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return e.generate(cmd.Context(), &f, out)
+		},
+	}
+	e.addSourceFlags(cmd, &f)
+	cmd.Flags().StringVar(&out, "out", "amplify/data/schema.sql.ts", "file to write: *.ts (data-schema builder) or *.graphql (SDL)")
+	gen.AddCommand(cmd)
+	return gen
+}
+
+func (e *env) generate(ctx context.Context, f *sourceFlags, out string) error {
+	var render func(*schema.Schema) string
+	switch {
+	case strings.HasSuffix(out, ".ts"):
+		render = codegen.SchemaTS
+	case strings.HasSuffix(out, ".graphql"):
+		render = sdl.Print
+	default:
+		return usageError{fmt.Errorf("--out %s: the file name must end in .ts (schema.sql.ts) or .graphql (schema.sql.graphql)", out)}
+	}
+	start := time.Now()
+	db, err := e.open(ctx, f)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	cat, err := e.readCatalog(ctx, db, f)
+	if err != nil {
+		return err
+	}
+	cfg := db.Config
+	dbName := cfg.Database
+	if cfg.Engine == connect.SQLite {
+		dbName = cfg.Path
+	}
+	s, err := schema.FromCatalog(cat, schema.Database{
+		Identifier:          schema.Identifier(cfg.Host, cfg.Engine, dbName, cfg.Port),
+		ConnectionURISecret: f.uriSecret,
+		SSLCertSecret:       f.certSecret,
+	})
+	if err != nil {
+		return err
+	}
+	if len(s.Models) == 0 {
+		return fmt.Errorf("no table with a key found in %s: nothing to serve (%d relations read, all skipped)%s",
+			e.redact.Redact(cfg.Redacted()), len(cat.Tables), skippedText(s))
+	}
+	if err := writeFileAtomic(out, []byte(render(s))); err != nil {
+		return err
+	}
+	if len(s.Skipped) > 0 {
+		fmt.Fprint(e.stderr, "Warning: not served"+skippedText(s)+"\n")
+	}
+	for _, n := range s.Notes {
+		fmt.Fprintln(e.stderr, "Note: "+n)
+	}
+	rels := 0
+	for _, m := range s.Models {
+		rels += len(m.Relationships)
+	}
+	fmt.Fprintf(e.stderr, "Wrote %s: %d models, %d enums, %d relationships from %s in %s\n",
+		out, len(s.Models), len(s.Enums), rels, cat.Engine, time.Since(start).Round(time.Millisecond))
+	return nil
+}
+
+func skippedText(s *schema.Schema) string {
+	if len(s.Skipped) == 0 {
+		return ""
+	}
+	var b strings.Builder
+	fmt.Fprintf(&b, " (%d):", len(s.Skipped))
+	for _, sk := range s.Skipped {
+		fmt.Fprintf(&b, "\n  - %s %s: %s; %s", sk.Kind, sk.Table, sk.Reason, sk.Fix)
+	}
+	return b.String()
+}
+
+func (e *env) introspectCommand() *cobra.Command {
+	var f sourceFlags
+	var dump bool
+	cmd := &cobra.Command{
+		Use:   "introspect --connection-uri-secret NAME --dump",
+		Short: "Print the database catalog Quarry reads, as JSON",
+		Long: `Print the raw catalog (tables, columns with their native types, keys, foreign
+keys, enums, comments) that generate works from, as JSON on stdout. Useful to
+see why a column got the type it did.`,
+		Example: "  quarry introspect --connection-uri-secret SQL_CONNECTION_STRING --dump > catalog.json",
+		Args:    exactArgs(0, ""),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			if !dump {
+				return usageError{fmt.Errorf("introspect prints the catalog only with --dump")}
+			}
+			db, err := e.open(cmd.Context(), &f)
+			if err != nil {
+				return err
+			}
+			defer db.Close()
+			cat, err := e.readCatalog(cmd.Context(), db, &f)
+			if err != nil {
+				return err
+			}
+			enc := json.NewEncoder(e.stdout)
+			enc.SetIndent("", "  ")
+			return enc.Encode(cat)
+		},
+	}
+	e.addSourceFlags(cmd, &f)
+	cmd.Flags().BoolVar(&dump, "dump", false, "print the catalog as JSON")
+	return cmd
+}
+
+// writeFileAtomic writes data next to path and renames it into place, so a
+// failed run never leaves a half-written schema.
+func writeFileAtomic(path string, data []byte) error {
+	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+"-*")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	defer os.Remove(tmp.Name())
+	if _, err := tmp.Write(data); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := tmp.Close(); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
+}

@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Runs every Quarry test on a fresh Debian machine: installs and starts
+# PostgreSQL and MariaDB when they are not already reachable, installs the
+# Node packages the tests use, then runs gofmt, go vet, staticcheck and
+# go test -race ./... . Set QUARRY_TEST_POSTGRES_URL / QUARRY_TEST_MYSQL_URL
+# to use other servers (then nothing is installed or started).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+log() { printf '\n== %s\n' "$*"; }
+reachable() { timeout 2 bash -c "exec 3<>/dev/tcp/127.0.0.1/$1" 2>/dev/null; }
+as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
+apt_updated=
+apt_install() {
+  if [ -z "$apt_updated" ]; then as_root apt-get update -qq; apt_updated=1; fi
+  DEBIAN_FRONTEND=noninteractive as_root apt-get install -y -qq "$@" >/dev/null
+}
+wait_for() { # port, name
+  for _ in $(seq 1 60); do reachable "$1" && return 0; sleep 1; done
+  echo "$2 did not start on 127.0.0.1:$1" >&2; exit 1
+}
+
+command -v go >/dev/null || { echo "Go is not installed: install Go 1.26 or newer (https://go.dev/doc/install)" >&2; exit 1; }
+
+if [ -z "${QUARRY_TEST_POSTGRES_URL:-}" ] && ! reachable 5432; then
+  log "starting PostgreSQL"
+  command -v pg_ctlcluster >/dev/null || apt_install postgresql
+  ver=$(ls /etc/postgresql | sort -V | tail -n 1)
+  if [ -z "$ver" ]; then as_root pg_createcluster 15 main; ver=$(ls /etc/postgresql | sort -V | tail -n 1); fi
+  hba=/etc/postgresql/$ver/main/pg_hba.conf
+  # Tests connect as postgres over TCP without a password, as on the dev machines.
+  if ! as_root grep -q '^host all all 127.0.0.1/32 trust' "$hba"; then
+    as_root sed -i '1i host all all 127.0.0.1/32 trust\nhost all all ::1/128 trust' "$hba"
+  fi
+  as_root pg_ctlcluster --skip-systemctl-redirect "$ver" main start || as_root pg_ctlcluster --skip-systemctl-redirect "$ver" main reload
+  wait_for 5432 PostgreSQL
+fi
+
+if [ -z "${QUARRY_TEST_MYSQL_URL:-}" ] && ! reachable 3306; then
+  log "starting MariaDB"
+  command -v mariadbd >/dev/null || [ -x /usr/sbin/mariadbd ] || apt_install mariadb-server
+  as_root mkdir -p /run/mysqld && as_root chown mysql:mysql /run/mysqld 2>/dev/null || true
+  as_root start-stop-daemon --start --oknodo --background --exec /usr/sbin/mariadbd -- --user=mysql
+  wait_for 3306 MariaDB
+  # Tests connect as root over TCP with an empty password, as on the dev machines.
+  as_root mariadb -uroot -e "ALTER USER 'root'@'localhost' IDENTIFIED VIA unix_socket OR mysql_native_password USING PASSWORD('')" || true
+fi
+
+if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
+  log "installing Node.js"
+  apt_install nodejs npm
+fi
+log "installing Node packages (tests/node)"
+npm ci --prefix tests/node --no-audit --no-fund --loglevel=error
+
+log "gofmt"
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './tests/node/*'))
+if [ -n "$unformatted" ]; then echo "not gofmt-formatted:"; echo "$unformatted"; exit 1; fi
+
+log "go vet"
+go vet ./...
+
+log "staticcheck"
+go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
+
+log "go test -race ./..."
+CI="${CI:-}" go test -race -count=1 ./...
