@@ -110,7 +110,7 @@ func (e *env) sandboxStore() (*secrets.Sandbox, error) {
 
 // secret reads a named secret for a command that needs one: from the
 // sandbox store first, then from the production sources (--secrets-dir,
-// environment). The value is registered for redaction before it is used.
+// environment). The caller registers what is sensitive in it for redaction.
 func (e *env) secret(name string) (string, error) {
 	if err := secrets.CheckName(name); err != nil {
 		return "", usageError{err}
@@ -130,7 +130,6 @@ func (e *env) secret(name string) (string, error) {
 			return "", fmt.Errorf("secret %s is not set: store it with `quarry sandbox secret set %s`, or set the environment variable %s (or a file of that name in --secrets-dir)", name, name, name)
 		}
 	}
-	e.redact.Add(v)
 	return v, nil
 }
 

@@ -70,10 +70,8 @@ func (e *env) demo(ctx context.Context, dir string) error {
 
 	f := sourceFlags{uriSecret: "SQL_CONNECTION_STRING", timeout: defaultConnectTimeout}
 	sdlPath := filepath.Join(abs, "amplify", "data", "schema.sql.graphql")
-	for _, out := range []string{sdlPath, filepath.Join(abs, "amplify", "data", "schema.sql.ts")} {
-		if err := e.generate(ctx, &f, out); err != nil {
-			return err
-		}
+	if err := e.generate(ctx, &f, sdlPath, filepath.Join(abs, "amplify", "data", "schema.sql.ts")); err != nil {
+		return err
 	}
 	raw, err := os.ReadFile(sdlPath)
 	if err != nil {

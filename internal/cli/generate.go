@@ -47,7 +47,12 @@ func (e *env) open(ctx context.Context, f *sourceFlags) (*connect.DB, error) {
 	}
 	cfg, err := connect.Parse(uri)
 	if err != nil {
+		// Unparsable: hide the whole value, whatever part is the password.
+		e.redact.Add(uri)
 		return nil, fmt.Errorf("secret %s: %w", f.uriSecret, err)
+	}
+	if cfg.Password != "" {
+		e.redact.Add(uri, cfg.Password)
 	}
 	if f.certSecret != "" {
 		pem, err := e.secret(f.certSecret)
@@ -106,15 +111,23 @@ with the reason and the fix.`,
 	return gen
 }
 
-func (e *env) generate(ctx context.Context, f *sourceFlags, out string) error {
-	var render func(*schema.Schema) string
+// renderer picks the output format from the file name.
+func renderer(out string) (func(*schema.Schema) string, error) {
 	switch {
 	case strings.HasSuffix(out, ".ts"):
-		render = codegen.SchemaTS
+		return codegen.SchemaTS, nil
 	case strings.HasSuffix(out, ".graphql"):
-		render = sdl.Print
-	default:
-		return usageError{fmt.Errorf("--out %s: the file name must end in .ts (schema.sql.ts) or .graphql (schema.sql.graphql)", out)}
+		return sdl.Print, nil
+	}
+	return nil, usageError{fmt.Errorf("--out %s: the file name must end in .ts (schema.sql.ts) or .graphql (schema.sql.graphql)", out)}
+}
+
+// generate reads the database once and writes each of outs.
+func (e *env) generate(ctx context.Context, f *sourceFlags, outs ...string) error {
+	for _, out := range outs {
+		if _, err := renderer(out); err != nil {
+			return err
+		}
 	}
 	start := time.Now()
 	db, err := e.open(ctx, f)
@@ -143,9 +156,6 @@ func (e *env) generate(ctx context.Context, f *sourceFlags, out string) error {
 		return fmt.Errorf("no table with a key found in %s: nothing to serve (%d relations read, all skipped)%s",
 			e.redact.Redact(cfg.Redacted()), len(cat.Tables), skippedText(s))
 	}
-	if err := writeFileAtomic(out, []byte(render(s))); err != nil {
-		return err
-	}
 	if len(s.Skipped) > 0 {
 		fmt.Fprint(e.stderr, "Warning: not served"+skippedText(s)+"\n")
 	}
@@ -156,8 +166,14 @@ func (e *env) generate(ctx context.Context, f *sourceFlags, out string) error {
 	for _, m := range s.Models {
 		rels += len(m.Relationships)
 	}
-	fmt.Fprintf(e.stderr, "Wrote %s: %d models, %d enums, %d relationships from %s in %s\n",
-		out, len(s.Models), len(s.Enums), rels, cat.Engine, time.Since(start).Round(time.Millisecond))
+	for _, out := range outs {
+		render, _ := renderer(out)
+		if err := writeFileAtomic(out, []byte(render(s))); err != nil {
+			return err
+		}
+		fmt.Fprintf(e.stderr, "Wrote %s: %d models, %d enums, %d relationships from %s in %s\n",
+			out, len(s.Models), len(s.Enums), rels, cat.Engine, time.Since(start).Round(time.Millisecond))
+	}
 	return nil
 }
 

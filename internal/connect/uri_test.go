@@ -3,6 +3,8 @@ package connect
 import (
 	"context"
 	"errors"
+	"fmt"
+	"net"
 	"strings"
 	"testing"
 	"time"
@@ -175,4 +177,45 @@ func serverURI(t *testing.T, engine string) string {
 		return testdb.PostgresServerURL()
 	}
 	return testdb.MySQLServerURL()
+}
+
+// TestOpenTimesOutOnASilentServer: a server that accepts the connection
+// but never answers must fail within the connect timeout, as a host error.
+func TestOpenTimesOutOnASilentServer(t *testing.T) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	go func() {
+		for {
+			c, err := ln.Accept()
+			if err != nil {
+				return
+			}
+			defer c.Close()
+		}
+	}()
+	port := ln.Addr().(*net.TCPAddr).Port
+	for _, uri := range []string{
+		fmt.Sprintf("postgres://u:pw-secret@127.0.0.1:%d/db?sslmode=disable", port),
+		fmt.Sprintf("mysql://u:pw-secret@127.0.0.1:%d/db?sslmode=disable", port),
+	} {
+		cfg, err := Parse(uri)
+		if err != nil {
+			t.Fatal(err)
+		}
+		start := time.Now()
+		_, err = Open(context.Background(), cfg, Options{ConnectTimeout: time.Second})
+		var ce *Error
+		if !errors.As(err, &ce) || ce.Part != PartHost {
+			t.Errorf("%s: err = %v, want a host error", cfg.Engine, err)
+		}
+		if d := time.Since(start); d > 5*time.Second {
+			t.Errorf("%s: took %v with a 1s timeout", cfg.Engine, d)
+		}
+		if err != nil && strings.Contains(err.Error(), "pw-secret") {
+			t.Errorf("password in %v", err)
+		}
+	}
 }
