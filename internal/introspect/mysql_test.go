@@ -311,19 +311,7 @@ func TestMySQLChinook(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(cat.Tables) != 11 {
-		t.Fatalf("tables = %d, want 11", len(cat.Tables))
-	}
-	nfk := 0
-	for _, tb := range cat.Tables {
-		nfk += len(tb.ForeignKeys)
-		if tb.Kind != KindTable || len(tb.PrimaryKey) == 0 || len(tb.Columns) == 0 {
-			t.Errorf("%s = kind %q, PK %q, %d columns", tb.Name, tb.Kind, tb.PrimaryKey, len(tb.Columns))
-		}
-	}
-	if nfk != 11 {
-		t.Errorf("foreign keys = %d, want 11", nfk)
-	}
+	assertChinookShape(t, cat)
 	if pt := cat.Table("", "PlaylistTrack"); !reflect.DeepEqual(pt.PrimaryKey, []string{"PlaylistId", "TrackId"}) {
 		t.Errorf("PlaylistTrack PK = %q", pt.PrimaryKey)
 	}
@@ -338,26 +326,6 @@ func TestMySQLChinook(t *testing.T) {
 	if c := cat.Table("", "Track").Column("UnitPrice"); c.DataType != "decimal" || c.ColumnType != "decimal(10,2)" {
 		t.Errorf("Track.UnitPrice = %+v", *c)
 	}
-}
-
-// mysqlCountingQuerier counts the queries a reader sends and the arguments
-// it binds.
-type mysqlCountingQuerier struct {
-	q       Querier
-	queries []string
-	args    [][]any
-}
-
-func (c *mysqlCountingQuerier) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	c.queries = append(c.queries, query)
-	c.args = append(c.args, args)
-	return c.q.QueryContext(ctx, query, args...)
-}
-
-func (c *mysqlCountingQuerier) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	c.queries = append(c.queries, query)
-	c.args = append(c.args, args)
-	return c.q.QueryRowContext(ctx, query, args...)
 }
 
 // mysqlManyTables makes n tables that each have a key, a unique index, a
@@ -380,7 +348,7 @@ func TestMySQLQueryCountIsConstant(t *testing.T) {
 		t.Helper()
 		db := testdb.New(t, testdb.MySQL)
 		db.Exec(t, mysqlManyTables(n))
-		cq := &mysqlCountingQuerier{q: db.SQL}
+		cq := &countingQuerier{q: db.SQL}
 		var progress []string
 		cat, err := readMySQL(context.Background(), cq, Options{Database: db.Name, Progress: func(m string) { progress = append(progress, m) }})
 		if err != nil {
@@ -432,20 +400,6 @@ func TestMySQLQueryCountIsConstant(t *testing.T) {
 	}
 }
 
-// mysqlFailingQuerier fails every query whose text contains match.
-type mysqlFailingQuerier struct {
-	Querier
-	match string
-	err   error
-}
-
-func (f mysqlFailingQuerier) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if strings.Contains(query, f.match) {
-		return nil, f.err
-	}
-	return f.Querier.QueryContext(ctx, query, args...)
-}
-
 func TestMySQLErrorsSayWhichQuery(t *testing.T) {
 	db := testdb.New(t, testdb.MySQL)
 	db.Exec(t, mysqlManyTables(2))
@@ -465,7 +419,7 @@ func TestMySQLErrorsSayWhichQuery(t *testing.T) {
 	boom := errors.New("boom")
 	for _, tt := range tests {
 		t.Run(tt.match, func(t *testing.T) {
-			q := mysqlFailingQuerier{Querier: db.SQL, match: tt.match, err: boom}
+			q := failingQuerier{Querier: db.SQL, match: tt.match, err: boom}
 			_, err := readMySQL(context.Background(), q, Options{Database: db.Name})
 			if !errors.Is(err, boom) || !strings.HasPrefix(err.Error(), tt.prefix) {
 				t.Errorf("err = %v, want %q wrapping the cause", err, tt.prefix)

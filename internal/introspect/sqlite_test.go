@@ -356,19 +356,7 @@ func TestSQLiteChinook(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(cat.Tables) != 11 {
-		t.Fatalf("tables = %d, want 11", len(cat.Tables))
-	}
-	nfk := 0
-	for _, tb := range cat.Tables {
-		nfk += len(tb.ForeignKeys)
-		if tb.Kind != KindTable || len(tb.PrimaryKey) == 0 || len(tb.Columns) == 0 {
-			t.Errorf("%s = kind %q, PK %q, %d columns", tb.Name, tb.Kind, tb.PrimaryKey, len(tb.Columns))
-		}
-	}
-	if nfk != 11 {
-		t.Errorf("foreign keys = %d, want 11", nfk)
-	}
+	assertChinookShape(t, cat)
 	pt := cat.Table("", "PlaylistTrack")
 	if !reflect.DeepEqual(pt.PrimaryKey, []string{"PlaylistId", "TrackId"}) {
 		t.Errorf("PlaylistTrack PK = %q", pt.PrimaryKey)
@@ -395,22 +383,6 @@ func TestSQLiteChinook(t *testing.T) {
 	}
 }
 
-// sqliteCountingQuerier counts the queries a reader sends.
-type sqliteCountingQuerier struct {
-	q       Querier
-	queries []string
-}
-
-func (c *sqliteCountingQuerier) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	c.queries = append(c.queries, query)
-	return c.q.QueryContext(ctx, query, args...)
-}
-
-func (c *sqliteCountingQuerier) QueryRowContext(ctx context.Context, query string, args ...any) *sql.Row {
-	c.queries = append(c.queries, query)
-	return c.q.QueryRowContext(ctx, query, args...)
-}
-
 // sqliteManyTables makes n tables that each have a key, a unique index and
 // a foreign key to the one before, and a view over each, so that every
 // catalog query returns rows.
@@ -431,7 +403,7 @@ func TestSQLiteQueryCountIsConstant(t *testing.T) {
 		t.Helper()
 		db := testdb.New(t, testdb.SQLite)
 		db.Exec(t, sqliteManyTables(n))
-		cq := &sqliteCountingQuerier{q: db.SQL}
+		cq := &countingQuerier{q: db.SQL}
 		var progress []string
 		cat, err := readSQLite(context.Background(), cq, Options{Progress: func(m string) { progress = append(progress, m) }})
 		if err != nil {
@@ -463,20 +435,6 @@ func TestSQLiteQueryCountIsConstant(t *testing.T) {
 	}
 }
 
-// sqliteFailingQuerier fails every query whose text contains match.
-type sqliteFailingQuerier struct {
-	Querier
-	match string
-	err   error
-}
-
-func (f sqliteFailingQuerier) QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if strings.Contains(query, f.match) {
-		return nil, f.err
-	}
-	return f.Querier.QueryContext(ctx, query, args...)
-}
-
 func TestSQLiteErrorsSayWhichQuery(t *testing.T) {
 	db := testdb.New(t, testdb.SQLite)
 	db.Exec(t, sqliteManyTables(2))
@@ -489,7 +447,7 @@ func TestSQLiteErrorsSayWhichQuery(t *testing.T) {
 	boom := errors.New("boom")
 	for _, tt := range tests {
 		t.Run(tt.match, func(t *testing.T) {
-			q := sqliteFailingQuerier{Querier: db.SQL, match: tt.match, err: boom}
+			q := failingQuerier{Querier: db.SQL, match: tt.match, err: boom}
 			_, err := readSQLite(context.Background(), q, Options{})
 			if !errors.Is(err, boom) || !strings.HasPrefix(err.Error(), tt.prefix) {
 				t.Errorf("err = %v, want %q wrapping the cause", err, tt.prefix)
