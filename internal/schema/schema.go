@@ -36,6 +36,15 @@ type Schema struct {
 	// Notes lists columns whose mapping lost something (an enum whose
 	// values are not GraphQL names, say), for the user to read.
 	Notes []string
+
+	// Auth holds the global rules, applied to every model and operation
+	// that has none of its own.
+	Auth []AuthRule
+	// Types are custom (non-model) types, returned by custom operations.
+	Types []*CustomType
+	// Queries and Mutations are custom operations.
+	Queries   []*Operation
+	Mutations []*Operation
 }
 
 // Database is the data source a SQL schema reads, as written into
@@ -57,6 +66,12 @@ type Model struct {
 	// PrimaryKey holds field names in key order.
 	PrimaryKey    []string
 	Relationships []*Relationship
+	// Auth holds the model's own rules; empty means the global rules apply.
+	Auth []AuthRule
+	// Disabled lists operations turned off through @model, by their
+	// generated names' kind: "get", "list", "create", "update", "delete",
+	// "onCreate", "onUpdate", "onDelete".
+	Disabled []string
 }
 
 // TableRef names a relation in the database.
@@ -89,6 +104,8 @@ type Field struct {
 	Comment string
 	// NativeType is the column's declared type, kept for documentation.
 	NativeType string
+	// Auth holds field-level rules; empty means the model's rules apply.
+	Auth []AuthRule
 }
 
 // Relationship is a link to another model through reference fields held
@@ -105,6 +122,68 @@ type Relationship struct {
 	ForeignKey string
 }
 
+// AuthRule is one authorization rule, as written in @auth(rules: [...]).
+// Empty strings mean the rule kind's default (see the authorization issue).
+type AuthRule struct {
+	Allow         string   // public, private, owner, groups, custom
+	Provider      string   // apiKey, identityPool, userPools, oidc, function
+	Operations    []string // create update delete read get list listen sync search
+	OwnerField    string
+	IdentityClaim string
+	Groups        []string
+	GroupsField   string
+	GroupClaim    string
+}
+
+// TypeRef is a GraphQL type reference: Name, possibly wrapped in a list.
+type TypeRef struct {
+	Name     string
+	List     bool
+	Required bool // the value (the list itself, for a list) is non-null
+	// ElemRequired marks a list's elements non-null ([T!]).
+	ElemRequired bool
+}
+
+// String renders the reference in GraphQL syntax ("[Event!]!").
+func (t TypeRef) String() string {
+	s := t.Name
+	if t.List {
+		if t.ElemRequired {
+			s += "!"
+		}
+		s = "[" + s + "]"
+	}
+	if t.Required {
+		s += "!"
+	}
+	return s
+}
+
+// CustomType is a non-model object type.
+type CustomType struct {
+	Name   string
+	Fields []*TypeField
+}
+
+// TypeField is a field of a custom type or an argument of an operation.
+type TypeField struct {
+	Name string
+	Type TypeRef
+}
+
+// Operation is a custom query or mutation whose handler is SQL.
+type Operation struct {
+	Name    string
+	Args    []*TypeField
+	Returns TypeRef
+	// SQL is the statement with :name placeholders, read from the schema
+	// (@sql(statement:)) or from the file that @sql(reference:) names.
+	SQL string
+	// SQLFile is the path given to @sql(reference:), as written.
+	SQLFile string
+	Auth    []AuthRule
+}
+
 // Enum is an enum type.
 type Enum struct {
 	Name   string
@@ -117,6 +196,26 @@ type Skipped struct {
 	Kind   string
 	Reason string
 	Fix    string
+}
+
+// Enum returns the named enum, or nil.
+func (s *Schema) Enum(name string) *Enum {
+	for _, e := range s.Enums {
+		if e.Name == name {
+			return e
+		}
+	}
+	return nil
+}
+
+// Type returns the named custom type, or nil.
+func (s *Schema) Type(name string) *CustomType {
+	for _, t := range s.Types {
+		if t.Name == name {
+			return t
+		}
+	}
+	return nil
 }
 
 // Model returns the named model, or nil.
