@@ -132,6 +132,7 @@ func (b *builder) field(m *Model, t *introspect.Table, c introspect.Column, name
 		Default:     c.Default,
 		Comment:     c.Comment,
 		NativeType:  c.ColumnType,
+		DBType:      c.DataType,
 	}
 	isEnum := c.EnumType != "" || strings.EqualFold(c.DataType, "enum")
 	if !isEnum || len(c.EnumValues) == 0 {

@@ -104,6 +104,10 @@ type Field struct {
 	Comment string
 	// NativeType is the column's declared type, kept for documentation.
 	NativeType string
+	// DBType is the engine's base type name (introspect.Column.DataType:
+	// "timestamptz", "int8", "datetime", ...); sqlgen formats values by it.
+	// It is filled from the live catalog, also for schemas read from SDL.
+	DBType string
 	// Auth holds field-level rules; empty means the model's rules apply.
 	Auth []AuthRule
 }

@@ -1,0 +1,465 @@
+// Package postgres compiles plans into PostgreSQL statements that build the
+// response JSON in the database: json_build_object per row, json_agg for
+// hasMany, correlated subqueries for nested relationships, and data-changing
+// CTEs (INSERT/UPDATE/DELETE ... RETURNING) so a mutation and the read of
+// its result are one statement.
+//
+// Values are formatted for AppSync on the way out: AWSDateTime as
+// YYYY-MM-DDThh:mm:ss.sssZ in UTC, AWSTime as hh:mm:ss.sss (Z when the
+// column has a zone), AWSJSON as a JSON string, 64-bit integers beyond
+// 2^53 as strings of digits. Connections must run with TimeZone=UTC.
+package postgres
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/quarrydata/quarry/internal/plan"
+	"github.com/quarrydata/quarry/internal/schema"
+	"github.com/quarrydata/quarry/internal/sqlgen"
+)
+
+// Compiler compiles plans for PostgreSQL.
+type Compiler struct{}
+
+var _ sqlgen.Compiler = Compiler{}
+
+type dialect struct{}
+
+func (dialect) QuoteIdent(name string) string {
+	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
+}
+func (dialect) Placeholder(n int) string { return fmt.Sprintf("$%d", n) }
+func (dialect) LikeEscape() sqlgen.Raw   { return ` ESCAPE '\'` }
+func (dialect) Length() sqlgen.Raw       { return "char_length" }
+func (dialect) ArrayContains(b *sqlgen.Builder, alias sqlgen.Alias, column string, v any) error {
+	b.Arg(v)
+	b.Raw(" = ANY(")
+	b.Col(alias, column)
+	b.Raw(")")
+	return nil
+}
+
+func (Compiler) newBuilder() *sqlgen.Builder { return sqlgen.NewBuilder(dialect{}) }
+
+func table(b *sqlgen.Builder, m *schema.Model) {
+	if m.Table.Schema != "" {
+		b.Ident(m.Table.Schema)
+		b.Raw(".")
+	}
+	b.Ident(m.Table.Name)
+}
+
+// Select compiles a get (one row, one column) or a list (rows of the
+// object and its key).
+func (c Compiler) Select(s *plan.Select) (sqlgen.Statement, error) {
+	b := c.newBuilder()
+	t := b.NewAlias()
+	b.Raw("SELECT ")
+	if err := object(b, t, s); err != nil {
+		return sqlgen.Statement{}, err
+	}
+	if !s.Single {
+		b.Raw(", json_build_array(")
+		for i, k := range s.Model.PrimaryKey {
+			if i > 0 {
+				b.Raw(", ")
+			}
+			b.Col(t, s.Model.Field(k).Column)
+		}
+		b.Raw(")")
+	}
+	b.Raw(" FROM ")
+	table(b, s.Model)
+	b.Raw(" ")
+	b.WriteAlias(t)
+	b.Raw(" WHERE ")
+	if err := b.Where(t, s.Where); err != nil {
+		return sqlgen.Statement{}, err
+	}
+	if len(s.After) > 0 {
+		b.Raw(" AND ")
+		after(b, t, s)
+	}
+	if !s.Single {
+		b.Raw(" ORDER BY ")
+		orderBy(b, t, s)
+	}
+	switch {
+	case s.Single:
+		b.Raw(" LIMIT 1")
+	case s.Limit > 0:
+		b.Raw(" LIMIT ")
+		b.Int(s.Limit + 1)
+	}
+	return b.Statement(), nil
+}
+
+// after writes the keyset condition (k1, k2) > ($1, $2).
+func after(b *sqlgen.Builder, t sqlgen.Alias, s *plan.Select) {
+	b.Raw("(")
+	for i, k := range s.Model.PrimaryKey {
+		if i > 0 {
+			b.Raw(", ")
+		}
+		b.Col(t, s.Model.Field(k).Column)
+	}
+	if s.Desc {
+		b.Raw(") < (")
+	} else {
+		b.Raw(") > (")
+	}
+	for i, v := range s.After {
+		if i > 0 {
+			b.Raw(", ")
+		}
+		b.Arg(v)
+	}
+	b.Raw(")")
+}
+
+func orderBy(b *sqlgen.Builder, t sqlgen.Alias, s *plan.Select) {
+	for i, k := range s.Model.PrimaryKey {
+		if i > 0 {
+			b.Raw(", ")
+		}
+		b.Col(t, s.Model.Field(k).Column)
+		if s.Desc {
+			b.Raw(" DESC")
+		}
+	}
+}
+
+// object writes the JSON object for the row aliased t.
+func object(b *sqlgen.Builder, t sqlgen.Alias, s *plan.Select) error {
+	// json_build_object takes at most 100 arguments; wider selections
+	// concatenate chunks (json has no ||, so through jsonb, whose key
+	// order is its own — acceptable only past 50 keys).
+	const chunk = 50
+	if len(s.Fields) > chunk {
+		b.Raw("(")
+		for i := 0; i < len(s.Fields); i += chunk {
+			if i > 0 {
+				b.Raw(" || ")
+			}
+			part := *s
+			part.Fields = s.Fields[i:min(i+chunk, len(s.Fields))]
+			if err := object(b, t, &part); err != nil {
+				return err
+			}
+			b.Raw("::jsonb")
+		}
+		b.Raw(")::json")
+		return nil
+	}
+	b.Raw("json_build_object(")
+	for i, o := range s.Fields {
+		if i > 0 {
+			b.Raw(", ")
+		}
+		b.Str(o.Key)
+		b.Raw(", ")
+		if err := value(b, t, o); err != nil {
+			return err
+		}
+	}
+	b.Raw(")")
+	return nil
+}
+
+func value(b *sqlgen.Builder, t sqlgen.Alias, o plan.Output) error {
+	switch {
+	case o.Typename != "":
+		b.Str(o.Typename)
+		return nil
+	case o.Nested != nil:
+		return nested(b, t, o)
+	}
+	f := o.Field
+	switch {
+	case f.IsList && !f.IsEnum && f.Type == schema.String:
+		b.Col(t, f.Column)
+		b.Raw("::text[]")
+	case f.IsList:
+		b.Col(t, f.Column)
+	case f.Int64:
+		b.Raw("CASE WHEN ")
+		b.Col(t, f.Column)
+		b.Raw(" BETWEEN -9007199254740991 AND 9007199254740991 THEN to_json(")
+		b.Col(t, f.Column)
+		b.Raw(") ELSE to_json(")
+		b.Col(t, f.Column)
+		b.Raw("::text) END")
+	case f.Type == schema.AWSDateTime:
+		b.Raw("to_char(")
+		b.Col(t, f.Column)
+		b.Raw(`::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`)
+	case f.Type == schema.AWSTime && f.DBType == "timetz":
+		b.Raw("to_char(DATE '2000-01-01' + (")
+		b.Col(t, f.Column)
+		b.Raw(` AT TIME ZONE 'UTC')::time, 'HH24:MI:SS.MS"Z"')`)
+	case f.Type == schema.AWSTime:
+		b.Raw("to_char(DATE '2000-01-01' + ")
+		b.Col(t, f.Column)
+		b.Raw(", 'HH24:MI:SS.MS')")
+	case f.Type == schema.AWSDate:
+		b.Raw("to_char(")
+		b.Col(t, f.Column)
+		b.Raw(", 'YYYY-MM-DD')")
+	case f.Type == schema.String && textTypes[f.DBType]:
+		b.Col(t, f.Column)
+	case f.Type == schema.AWSJSON, f.Type == schema.String && !f.IsEnum, f.Type == schema.AWSIPAddress:
+		// AWSJSON travels as a string holding JSON text; other types that
+		// map to String (bytea, interval, ...) as their text form.
+		b.Col(t, f.Column)
+		b.Raw("::text")
+	case f.Type == schema.Float && f.DBType == "money":
+		b.Col(t, f.Column)
+		b.Raw("::numeric")
+	default:
+		b.Col(t, f.Column)
+	}
+	return nil
+}
+
+// textTypes are already text: json_build_object writes them as strings.
+var textTypes = map[string]bool{"text": true, "varchar": true, "bpchar": true, "name": true, "citext": true}
+
+// nested writes a relationship as a correlated subquery: one object (or
+// null) for belongsTo/hasOne, {"items": [...]} for hasMany.
+func nested(b *sqlgen.Builder, outer sqlgen.Alias, o plan.Output) error {
+	s := o.Nested
+	t := b.NewAlias()
+	if o.Connection == nil {
+		b.Raw("(SELECT ")
+		if err := object(b, t, s); err != nil {
+			return err
+		}
+		b.Raw(" FROM ")
+		table(b, s.Model)
+		b.Raw(" ")
+		b.WriteAlias(t)
+		if err := joinWhere(b, outer, t, o); err != nil {
+			return err
+		}
+		b.Raw(" LIMIT 1)")
+		return nil
+	}
+	b.Raw("json_build_object(")
+	for i, k := range o.Connection {
+		if i > 0 {
+			b.Raw(", ")
+		}
+		b.Str(k.Key)
+		b.Raw(", ")
+		switch k.What {
+		case "items":
+			if err := items(b, outer, t, o); err != nil {
+				return err
+			}
+		case "__typename":
+			b.Str(k.Typename)
+		default:
+			// Nested pages are not resumable yet: the first page is all
+			// a nested selection returns.
+			b.Raw("NULL")
+		}
+	}
+	b.Raw(")")
+	return nil
+}
+
+// items writes a hasMany's rows as a JSON array, in key order.
+func items(b *sqlgen.Builder, outer, t sqlgen.Alias, o plan.Output) error {
+	s := o.Nested
+	x := b.NewAlias()
+	b.Raw("(SELECT COALESCE(json_agg(")
+	b.WriteAlias(x)
+	b.Raw(".o ORDER BY ")
+	for i := range s.Model.PrimaryKey {
+		if i > 0 {
+			b.Raw(", ")
+		}
+		b.WriteAlias(x)
+		b.Raw(".k")
+		b.Int(i)
+		if s.Desc {
+			b.Raw(" DESC")
+		}
+	}
+	b.Raw("), '[]'::json) FROM (SELECT ")
+	if err := object(b, t, s); err != nil {
+		return err
+	}
+	b.Raw(" AS o")
+	for i, k := range s.Model.PrimaryKey {
+		b.Raw(", ")
+		b.Col(t, s.Model.Field(k).Column)
+		b.Raw(" AS k")
+		b.Int(i)
+	}
+	b.Raw(" FROM ")
+	table(b, s.Model)
+	b.Raw(" ")
+	b.WriteAlias(t)
+	if err := joinWhere(b, outer, t, o); err != nil {
+		return err
+	}
+	b.Raw(" ORDER BY ")
+	orderBy(b, t, s)
+	if s.Limit > 0 {
+		b.Raw(" LIMIT ")
+		b.Int(s.Limit)
+	}
+	b.Raw(") ")
+	b.WriteAlias(x)
+	b.Raw(")")
+	return nil
+}
+
+func joinWhere(b *sqlgen.Builder, outer, inner sqlgen.Alias, o plan.Output) error {
+	b.Raw(" WHERE ")
+	for i, j := range o.Join {
+		if i > 0 {
+			b.Raw(" AND ")
+		}
+		b.Col(inner, j.Inner)
+		b.Raw(" = ")
+		b.Col(outer, j.Outer)
+	}
+	if o.Nested.Where != nil {
+		b.Raw(" AND ")
+		return b.Where(inner, o.Nested.Where)
+	}
+	return nil
+}
+
+// returning wraps a data-changing statement in a CTE and selects the
+// affected row's object from it.
+func returning(b *sqlgen.Builder, cte sqlgen.Alias, ret *plan.Select) error {
+	b.Raw(") SELECT ")
+	t := b.NewAlias()
+	if err := object(b, t, ret); err != nil {
+		return err
+	}
+	b.Raw(" FROM ")
+	b.WriteAlias(cte)
+	b.Raw(" ")
+	b.WriteAlias(t)
+	return nil
+}
+
+// Insert compiles INSERT ... RETURNING into one statement that returns the
+// row as stored, database-generated values included.
+func (c Compiler) Insert(s *plan.Insert) (sqlgen.Statement, error) {
+	b := c.newBuilder()
+	cte := b.NewAlias()
+	b.Raw("WITH ")
+	b.WriteAlias(cte)
+	b.Raw(" AS (INSERT INTO ")
+	table(b, s.Model)
+	if len(s.Columns) == 0 {
+		b.Raw(" DEFAULT VALUES")
+	} else {
+		b.Raw(" (")
+		for i, col := range s.Columns {
+			if i > 0 {
+				b.Raw(", ")
+			}
+			b.Ident(col)
+		}
+		b.Raw(") VALUES (")
+		for i, v := range s.Values {
+			if i > 0 {
+				b.Raw(", ")
+			}
+			b.Arg(v)
+		}
+		b.Raw(")")
+	}
+	b.Raw(" RETURNING *")
+	if err := returning(b, cte, s.Return); err != nil {
+		return sqlgen.Statement{}, err
+	}
+	return b.Statement(), nil
+}
+
+// Update compiles UPDATE ... WHERE key AND condition RETURNING; no row
+// back means the row is missing or the condition failed.
+func (c Compiler) Update(s *plan.Update) (sqlgen.Statement, error) {
+	b := c.newBuilder()
+	cte := b.NewAlias()
+	u := b.NewAlias()
+	b.Raw("WITH ")
+	b.WriteAlias(cte)
+	b.Raw(" AS (UPDATE ")
+	table(b, s.Model)
+	b.Raw(" AS ")
+	b.WriteAlias(u)
+	b.Raw(" SET ")
+	cols, vals := s.Columns, s.Values
+	if len(cols) == 0 {
+		// Nothing to change: a no-op assignment still locks and returns
+		// the row, so the caller sees it (or learns it is missing).
+		cols = []string{s.Model.Field(s.Model.PrimaryKey[0]).Column}
+	}
+	for i, col := range cols {
+		if i > 0 {
+			b.Raw(", ")
+		}
+		b.Ident(col)
+		b.Raw(" = ")
+		if len(vals) == 0 {
+			b.Col(u, col)
+		} else {
+			b.Arg(vals[i])
+		}
+	}
+	b.Raw(" WHERE ")
+	if err := b.Where(u, s.Key); err != nil {
+		return sqlgen.Statement{}, err
+	}
+	if s.Where != nil {
+		b.Raw(" AND ")
+		if err := b.Where(u, s.Where); err != nil {
+			return sqlgen.Statement{}, err
+		}
+	}
+	b.Raw(" RETURNING ")
+	b.WriteAlias(u)
+	b.Raw(".*")
+	if err := returning(b, cte, s.Return); err != nil {
+		return sqlgen.Statement{}, err
+	}
+	return b.Statement(), nil
+}
+
+// Delete compiles DELETE ... RETURNING, giving back the row as it was.
+func (c Compiler) Delete(s *plan.Delete) (sqlgen.Statement, error) {
+	b := c.newBuilder()
+	cte := b.NewAlias()
+	d := b.NewAlias()
+	b.Raw("WITH ")
+	b.WriteAlias(cte)
+	b.Raw(" AS (DELETE FROM ")
+	table(b, s.Model)
+	b.Raw(" AS ")
+	b.WriteAlias(d)
+	b.Raw(" WHERE ")
+	if err := b.Where(d, s.Key); err != nil {
+		return sqlgen.Statement{}, err
+	}
+	if s.Where != nil {
+		b.Raw(" AND ")
+		if err := b.Where(d, s.Where); err != nil {
+			return sqlgen.Statement{}, err
+		}
+	}
+	b.Raw(" RETURNING ")
+	b.WriteAlias(d)
+	b.Raw(".*")
+	if err := returning(b, cte, s.Return); err != nil {
+		return sqlgen.Statement{}, err
+	}
+	return b.Statement(), nil
+}

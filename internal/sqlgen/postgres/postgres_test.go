@@ -1,0 +1,249 @@
+package postgres
+
+import (
+	"context"
+	"encoding/json"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/quarrydata/quarry/internal/golden"
+	"github.com/quarrydata/quarry/internal/introspect"
+	"github.com/quarrydata/quarry/internal/plan"
+	"github.com/quarrydata/quarry/internal/pred"
+	"github.com/quarrydata/quarry/internal/schema"
+	"github.com/quarrydata/quarry/internal/sqlgen"
+	"github.com/quarrydata/quarry/internal/testdb"
+)
+
+// chinook loads Chinook (serial keys) and returns its IR.
+func chinook(t *testing.T) (*testdb.DB, *schema.Schema) {
+	t.Helper()
+	db := testdb.New(t, testdb.Postgres)
+	db.LoadChinook(t, true)
+	db.Exec(t, "SET TIME ZONE 'UTC'")
+	cat, err := introspect.Read(context.Background(), db.SQL, introspect.EnginePostgres, introspect.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s, err := schema.FromCatalog(cat, schema.Database{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return db, s
+}
+
+// fields selects the named fields of m.
+func fields(m *schema.Model, names ...string) []plan.Output {
+	var out []plan.Output
+	for _, n := range names {
+		out = append(out, plan.Output{Key: n, Field: m.Field(n)})
+	}
+	return out
+}
+
+func col(m *schema.Model, field string) string { return m.Field(field).Column }
+
+func rel(s *schema.Schema, from *schema.Model, name string, sel *plan.Select) plan.Output {
+	r := from.Relationship(name)
+	target := s.Model(r.Target)
+	o := plan.Output{Key: name, Nested: sel}
+	if r.Kind == schema.HasMany {
+		o.Connection = []plan.ConnKey{{Key: "items", What: "items"}, {Key: "nextToken", What: "nextToken"}}
+	}
+	sel.Model = target
+	// references are the child's fields, in the order of the parent's key.
+	child, parent := target, from
+	if r.Kind == schema.BelongsTo {
+		child, parent = from, target
+	}
+	for i, ref := range r.References {
+		pcol := col(parent, parent.PrimaryKey[i])
+		ccol := col(child, ref)
+		if r.Kind == schema.BelongsTo {
+			o.Join = append(o.Join, plan.JoinPair{Outer: ccol, Inner: pcol})
+		} else {
+			o.Join = append(o.Join, plan.JoinPair{Outer: pcol, Inner: ccol})
+		}
+	}
+	if r.Kind != schema.HasMany {
+		sel.Single = true
+	}
+	return o
+}
+
+func query(t *testing.T, db *testdb.DB, st sqlgen.Statement) []string {
+	t.Helper()
+	rows, err := db.SQL.QueryContext(context.Background(), st.SQL, st.Args...)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, st.SQL)
+	}
+	defer rows.Close()
+	var out []string
+	cols, _ := rows.Columns()
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		var parts []string
+		for _, v := range vals {
+			switch x := v.(type) {
+			case []byte:
+				parts = append(parts, string(x))
+			case string:
+				parts = append(parts, x)
+			default:
+				b, _ := json.Marshal(x)
+				parts = append(parts, string(b))
+			}
+		}
+		out = append(out, strings.Join(parts, " | "))
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return out
+}
+
+func TestCompileAndRun(t *testing.T) {
+	db, s := chinook(t)
+	album, track, artist := s.Model("album"), s.Model("track"), s.Model("artist")
+	c := Compiler{}
+
+	cases := []struct {
+		name  string
+		stmt  func() (sqlgen.Statement, error)
+		check func(t *testing.T, rows []string)
+	}{
+		{
+			name: "get_album_with_artist_and_tracks",
+			stmt: func() (sqlgen.Statement, error) {
+				tracks := &plan.Select{Limit: 2, Fields: fields(track, "track_id", "name", "unit_price")}
+				out := append(fields(album, "album_id", "title"),
+					rel(s, album, "artist", &plan.Select{Fields: fields(artist, "name")}),
+					rel(s, album, "tracks", tracks),
+					plan.Output{Key: "__typename", Typename: "album"})
+				return c.Select(&plan.Select{Model: album, Single: true, Fields: out,
+					Where: pred.Cmp{Column: col(album, "album_id"), Op: pred.Eq, Value: 1}})
+			},
+			check: func(t *testing.T, rows []string) {
+				want := `{"album_id" : 1, "title" : "For Those About To Rock We Salute You", "artist" : {"name" : "AC/DC"}, "tracks" : {"items" : [{"track_id" : 1, "name" : "For Those About To Rock (We Salute You)", "unit_price" : 0.99}, {"track_id" : 6, "name" : "Put The Finger On You", "unit_price" : 0.99}], "nextToken" : null}, "__typename" : "album"}`
+				if len(rows) != 1 || rows[0] != want {
+					t.Errorf("got %q\nwant %q", rows, want)
+				}
+			},
+		},
+		{
+			name: "list_tracks_filtered_page",
+			stmt: func() (sqlgen.Statement, error) {
+				where := pred.And{
+					pred.Cmp{Column: col(track, "name"), Op: pred.BeginsWith, Value: "B"},
+					pred.Or{
+						pred.Cmp{Column: col(track, "milliseconds"), Op: pred.Gt, Value: 300000},
+						pred.Not{X: pred.Cmp{Column: col(track, "composer"), Op: pred.Exists, Value: true}},
+					},
+					pred.Cmp{Column: col(track, "unit_price"), Op: pred.Between, Values: []any{0.5, 1.0}},
+				}
+				return c.Select(&plan.Select{Model: track, Limit: 3, After: []any{100}, Where: where,
+					Fields: fields(track, "track_id", "name")})
+			},
+			check: func(t *testing.T, rows []string) {
+				if len(rows) != 4 {
+					t.Fatalf("rows = %d, want limit+1 = 4: %q", len(rows), rows)
+				}
+				for _, r := range rows {
+					var o struct {
+						ID   int    `json:"track_id"`
+						Name string `json:"name"`
+					}
+					obj, key, _ := strings.Cut(r, " | ")
+					if err := json.Unmarshal([]byte(obj), &o); err != nil {
+						t.Fatal(err)
+					}
+					if o.ID <= 100 || !strings.HasPrefix(o.Name, "B") || key == "" {
+						t.Errorf("row %q breaks the filter or the page start", r)
+					}
+				}
+			},
+		},
+		{
+			name: "injection_is_data",
+			stmt: func() (sqlgen.Statement, error) {
+				where := pred.Or{
+					pred.Cmp{Column: col(artist, "name"), Op: pred.Eq, Value: "x'; DROP TABLE artist; --"},
+					pred.Cmp{Column: col(artist, "name"), Op: pred.Contains, Value: "%"},
+					pred.Cmp{Column: col(artist, "name"), Op: pred.BeginsWith, Value: "_"},
+				}
+				return c.Select(&plan.Select{Model: artist, Limit: 10, Where: where, Fields: fields(artist, "artist_id")})
+			},
+			check: func(t *testing.T, rows []string) {
+				if len(rows) != 0 {
+					t.Errorf("wildcards or quotes matched as syntax: %q", rows)
+				}
+			},
+		},
+	}
+	for _, tt := range cases {
+		t.Run(tt.name, func(t *testing.T) {
+			st, err := tt.stmt()
+			if err != nil {
+				t.Fatal(err)
+			}
+			golden.Assert(t, filepath.Join("testdata", tt.name+".sql"), st.SQL+"\n")
+			tt.check(t, query(t, db, st))
+		})
+	}
+	var n int
+	if err := db.SQL.QueryRow("SELECT count(*) FROM artist").Scan(&n); err != nil || n != 275 {
+		t.Errorf("artist rows = %d, %v", n, err)
+	}
+}
+
+func TestMutationsReturnTheStoredRow(t *testing.T) {
+	db, s := chinook(t)
+	artist := s.Model("artist")
+	c := Compiler{}
+	ret := &plan.Select{Model: artist, Fields: fields(artist, "artist_id", "name")}
+
+	st, err := c.Insert(&plan.Insert{Model: artist, Columns: []string{"name"}, Values: []any{"Quarry Quartet"}, Return: ret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden.Assert(t, "testdata/insert.sql", st.SQL+"\n")
+	rows := query(t, db, st)
+	if len(rows) != 1 || !strings.Contains(rows[0], `"artist_id" : 276`) {
+		t.Fatalf("insert returned %q, want the serial id 276", rows)
+	}
+
+	key := pred.Cmp{Column: "artist_id", Op: pred.Eq, Value: 276}
+	st, err = c.Update(&plan.Update{Model: artist, Key: key, Columns: []string{"name"}, Values: []any{"Renamed"},
+		Where: pred.Cmp{Column: "name", Op: pred.Eq, Value: "not the current name"}, Return: ret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden.Assert(t, "testdata/update.sql", st.SQL+"\n")
+	if rows := query(t, db, st); len(rows) != 0 {
+		t.Fatalf("update with a false condition returned %q", rows)
+	}
+	st, _ = c.Update(&plan.Update{Model: artist, Key: key, Columns: []string{"name"}, Values: []any{"Renamed"}, Return: ret})
+	if rows := query(t, db, st); len(rows) != 1 || !strings.Contains(rows[0], "Renamed") {
+		t.Fatalf("update returned %q", rows)
+	}
+
+	st, err = c.Delete(&plan.Delete{Model: artist, Key: key, Return: ret})
+	if err != nil {
+		t.Fatal(err)
+	}
+	golden.Assert(t, "testdata/delete.sql", st.SQL+"\n")
+	if rows := query(t, db, st); len(rows) != 1 || !strings.Contains(rows[0], "Renamed") {
+		t.Fatalf("delete returned %q", rows)
+	}
+	if rows := query(t, db, st); len(rows) != 0 {
+		t.Fatalf("second delete returned %q", rows)
+	}
+}

@@ -1,0 +1,1 @@
+SELECT json_build_object('artist_id', t1."artist_id"), json_build_array(t1."artist_id") FROM "artist" t1 WHERE (t1."name" = $1 OR (t1."name" LIKE $2 ESCAPE '\') OR t1."name" LIKE $3 ESCAPE '\') ORDER BY t1."artist_id" LIMIT 11

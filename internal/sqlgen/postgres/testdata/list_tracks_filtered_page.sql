@@ -1,0 +1,1 @@
+SELECT json_build_object('track_id', t1."track_id", 'name', t1."name"), json_build_array(t1."track_id") FROM "track" t1 WHERE (t1."name" LIKE $1 ESCAPE '\' AND (t1."milliseconds" > $2 OR NOT (t1."composer" IS NOT NULL)) AND t1."unit_price" BETWEEN $3 AND $4) AND (t1."track_id") > ($5) ORDER BY t1."track_id" LIMIT 4
