@@ -29,13 +29,35 @@ type Statement struct {
 // A Select for a list returns rows of two columns: the row's JSON object
 // and a JSON array of its primary key values (for the next page's token);
 // a single Select returns at most one row with one column, the object.
-// Mutations return the affected row's object, or no row.
 type Compiler interface {
 	Select(s *plan.Select) (Statement, error)
-	Insert(s *plan.Insert) (Statement, error)
-	Update(s *plan.Update) (Statement, error)
-	Delete(s *plan.Delete) (Statement, error)
+	Insert(s *plan.Insert) (Mutation, error)
+	Update(s *plan.Update) (Mutation, error)
+	Delete(s *plan.Delete) (Mutation, error)
 }
+
+// Mutation is how a dialect runs one create, update or delete: one step
+// where the engine can write and return the row in one statement
+// (PostgreSQL, SQLite), a write and a read where it cannot (MySQL). The
+// executor runs the steps in order in one transaction.
+type Mutation struct {
+	Steps []Step
+}
+
+// Step is one statement of a Mutation.
+type Step struct {
+	Statement
+	// Returns marks the step whose one row (one column, the object) is the
+	// mutation's result; no row means the row is missing or the condition
+	// failed.
+	Returns bool
+	// MustAffect marks a write that must change a row; zero rows affected
+	// means the row is missing or the condition failed.
+	MustAffect bool
+}
+
+// One is a Mutation of a single statement that returns the row.
+func One(st Statement) Mutation { return Mutation{Steps: []Step{{Statement: st, Returns: true}}} }
 
 // Raw is SQL text written by Quarry's own code. Untyped string constants
 // convert to it; request data never should.

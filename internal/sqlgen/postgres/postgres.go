@@ -351,7 +351,7 @@ func returning(b *sqlgen.Builder, cte sqlgen.Alias, ret *plan.Select) error {
 
 // Insert compiles INSERT ... RETURNING into one statement that returns the
 // row as stored, database-generated values included.
-func (c Compiler) Insert(s *plan.Insert) (sqlgen.Statement, error) {
+func (c Compiler) Insert(s *plan.Insert) (sqlgen.Mutation, error) {
 	b := c.newBuilder()
 	cte := b.NewAlias()
 	b.Raw("WITH ")
@@ -379,14 +379,14 @@ func (c Compiler) Insert(s *plan.Insert) (sqlgen.Statement, error) {
 	}
 	b.Raw(" RETURNING *")
 	if err := returning(b, cte, s.Return); err != nil {
-		return sqlgen.Statement{}, err
+		return sqlgen.Mutation{}, err
 	}
-	return b.Statement(), nil
+	return sqlgen.One(b.Statement()), nil
 }
 
 // Update compiles UPDATE ... WHERE key AND condition RETURNING; no row
 // back means the row is missing or the condition failed.
-func (c Compiler) Update(s *plan.Update) (sqlgen.Statement, error) {
+func (c Compiler) Update(s *plan.Update) (sqlgen.Mutation, error) {
 	b := c.newBuilder()
 	cte := b.NewAlias()
 	u := b.NewAlias()
@@ -417,25 +417,25 @@ func (c Compiler) Update(s *plan.Update) (sqlgen.Statement, error) {
 	}
 	b.Raw(" WHERE ")
 	if err := b.Where(u, s.Key); err != nil {
-		return sqlgen.Statement{}, err
+		return sqlgen.Mutation{}, err
 	}
 	if s.Where != nil {
 		b.Raw(" AND ")
 		if err := b.Where(u, s.Where); err != nil {
-			return sqlgen.Statement{}, err
+			return sqlgen.Mutation{}, err
 		}
 	}
 	b.Raw(" RETURNING ")
 	b.WriteAlias(u)
 	b.Raw(".*")
 	if err := returning(b, cte, s.Return); err != nil {
-		return sqlgen.Statement{}, err
+		return sqlgen.Mutation{}, err
 	}
-	return b.Statement(), nil
+	return sqlgen.One(b.Statement()), nil
 }
 
 // Delete compiles DELETE ... RETURNING, giving back the row as it was.
-func (c Compiler) Delete(s *plan.Delete) (sqlgen.Statement, error) {
+func (c Compiler) Delete(s *plan.Delete) (sqlgen.Mutation, error) {
 	b := c.newBuilder()
 	cte := b.NewAlias()
 	d := b.NewAlias()
@@ -447,19 +447,19 @@ func (c Compiler) Delete(s *plan.Delete) (sqlgen.Statement, error) {
 	b.WriteAlias(d)
 	b.Raw(" WHERE ")
 	if err := b.Where(d, s.Key); err != nil {
-		return sqlgen.Statement{}, err
+		return sqlgen.Mutation{}, err
 	}
 	if s.Where != nil {
 		b.Raw(" AND ")
 		if err := b.Where(d, s.Where); err != nil {
-			return sqlgen.Statement{}, err
+			return sqlgen.Mutation{}, err
 		}
 	}
 	b.Raw(" RETURNING ")
 	b.WriteAlias(d)
 	b.Raw(".*")
 	if err := returning(b, cte, s.Return); err != nil {
-		return sqlgen.Statement{}, err
+		return sqlgen.Mutation{}, err
 	}
-	return b.Statement(), nil
+	return sqlgen.One(b.Statement()), nil
 }

@@ -210,10 +210,11 @@ func TestMutationsReturnTheStoredRow(t *testing.T) {
 	c := Compiler{}
 	ret := &plan.Select{Model: artist, Fields: fields(artist, "artist_id", "name")}
 
-	st, err := c.Insert(&plan.Insert{Model: artist, Columns: []string{"name"}, Values: []any{"Quarry Quartet"}, Return: ret})
+	m, err := c.Insert(&plan.Insert{Model: artist, Columns: []string{"name"}, Values: []any{"Quarry Quartet"}, Return: ret})
 	if err != nil {
 		t.Fatal(err)
 	}
+	st := m.Steps[0].Statement
 	golden.Assert(t, "testdata/insert.sql", st.SQL+"\n")
 	rows := query(t, db, st)
 	if len(rows) != 1 || !strings.Contains(rows[0], `"artist_id" : 276`) {
@@ -221,24 +222,27 @@ func TestMutationsReturnTheStoredRow(t *testing.T) {
 	}
 
 	key := pred.Cmp{Column: "artist_id", Op: pred.Eq, Value: 276}
-	st, err = c.Update(&plan.Update{Model: artist, Key: key, Columns: []string{"name"}, Values: []any{"Renamed"},
+	m, err = c.Update(&plan.Update{Model: artist, Key: key, Columns: []string{"name"}, Values: []any{"Renamed"},
 		Where: pred.Cmp{Column: "name", Op: pred.Eq, Value: "not the current name"}, Return: ret})
 	if err != nil {
 		t.Fatal(err)
 	}
+	st = m.Steps[0].Statement
 	golden.Assert(t, "testdata/update.sql", st.SQL+"\n")
 	if rows := query(t, db, st); len(rows) != 0 {
 		t.Fatalf("update with a false condition returned %q", rows)
 	}
-	st, _ = c.Update(&plan.Update{Model: artist, Key: key, Columns: []string{"name"}, Values: []any{"Renamed"}, Return: ret})
+	m, _ = c.Update(&plan.Update{Model: artist, Key: key, Columns: []string{"name"}, Values: []any{"Renamed"}, Return: ret})
+	st = m.Steps[0].Statement
 	if rows := query(t, db, st); len(rows) != 1 || !strings.Contains(rows[0], "Renamed") {
 		t.Fatalf("update returned %q", rows)
 	}
 
-	st, err = c.Delete(&plan.Delete{Model: artist, Key: key, Return: ret})
+	m, err = c.Delete(&plan.Delete{Model: artist, Key: key, Return: ret})
 	if err != nil {
 		t.Fatal(err)
 	}
+	st = m.Steps[0].Statement
 	golden.Assert(t, "testdata/delete.sql", st.SQL+"\n")
 	if rows := query(t, db, st); len(rows) != 1 || !strings.Contains(rows[0], "Renamed") {
 		t.Fatalf("delete returned %q", rows)
