@@ -108,6 +108,9 @@ func openPostgres(cfg *Config, opts Options) (*sql.DB, error) {
 	// TLS is configured below from cfg.SSLMode; pgx's own sslmode parsing
 	// would read certificate files, and the CA here comes from a secret.
 	q.Set("sslmode", "disable")
+	// The API formats times in UTC; a session in UTC makes timestamp and
+	// timestamptz columns mean the same instant.
+	q.Set("timezone", "UTC")
 	q.Set("connect_timeout", strconv.Itoa(int(opts.ConnectTimeout.Seconds())))
 	u.RawQuery = q.Encode()
 	pc, err := pgx.ParseConfig(u.String())
@@ -137,6 +140,10 @@ func openMySQL(cfg *Config, opts Options) (*sql.DB, error) {
 	mc.ParseTime = false
 	// Never let one request smuggle several statements.
 	mc.MultiStatements = false
+	// An UPDATE that matches a row but changes nothing still counts as
+	// found: Quarry reads "0 rows" as "missing or condition failed".
+	mc.ClientFoundRows = true
+	mc.Params = map[string]string{"time_zone": "'+00:00'"}
 	// Other query parameters are session variables (SET k=v on connect),
 	// except the character set, which the driver negotiates.
 	for k, v := range cfg.Params {
@@ -147,9 +154,6 @@ func openMySQL(cfg *Config, opts Options) (*sql.DB, error) {
 		case k == "collation":
 			mc.Collation = v[0]
 		default:
-			if mc.Params == nil {
-				mc.Params = map[string]string{}
-			}
 			mc.Params[k] = v[0]
 		}
 	}

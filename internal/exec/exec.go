@@ -1,0 +1,186 @@
+// Package exec runs compiled statements against a pool: a bounded number of
+// requests use the database at once, the rest queue with a deadline and get
+// "database busy" instead of the server's "too many connections"; every
+// statement runs under a timeout; a mutation's steps run in one
+// transaction. Driver errors come back as qerr errors. It is the one stage
+// of the request path that does I/O.
+package exec
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/quarrydata/quarry/internal/connect"
+	"github.com/quarrydata/quarry/internal/qerr"
+	"github.com/quarrydata/quarry/internal/sqlgen"
+)
+
+// Options size the pool. Zero values take the defaults.
+type Options struct {
+	// PoolSize is how many statements run at once (default 16), and the
+	// pool's maximum number of open connections.
+	PoolSize int
+	// QueueWait is how long a request waits for a connection before it
+	// fails as busy (default 5s).
+	QueueWait time.Duration
+	// StatementTimeout bounds one statement or one mutation's transaction
+	// (default 10s).
+	StatementTimeout time.Duration
+}
+
+func (o Options) withDefaults() Options {
+	if o.PoolSize <= 0 {
+		o.PoolSize = 16
+	}
+	if o.QueueWait <= 0 {
+		o.QueueWait = 5 * time.Second
+	}
+	if o.StatementTimeout <= 0 {
+		o.StatementTimeout = 10 * time.Second
+	}
+	return o
+}
+
+// Executor runs statements on one database.
+type Executor struct {
+	db   *sql.DB
+	opts Options
+	// slots bounds concurrent use; a request holds one for its statement.
+	slots chan struct{}
+}
+
+// New returns an Executor over db, sizing its pool.
+func New(db *sql.DB, opts Options) *Executor {
+	opts = opts.withDefaults()
+	db.SetMaxOpenConns(opts.PoolSize)
+	db.SetMaxIdleConns(opts.PoolSize)
+	db.SetConnMaxIdleTime(5 * time.Minute)
+	return &Executor{db: db, opts: opts, slots: make(chan struct{}, opts.PoolSize)}
+}
+
+// InUse reports how many slots are taken, for metrics.
+func (x *Executor) InUse() int { return len(x.slots) }
+
+// acquire takes a slot or fails as busy after QueueWait.
+func (x *Executor) acquire(ctx context.Context) (release func(), err error) {
+	t := time.NewTimer(x.opts.QueueWait)
+	defer t.Stop()
+	select {
+	case x.slots <- struct{}{}:
+		return func() { <-x.slots }, nil
+	case <-t.C:
+		return nil, qerr.New(qerr.Unavailable, fmt.Sprintf("database busy: no connection free within %s", x.opts.QueueWait))
+	case <-ctx.Done():
+		return nil, qerr.Wrap(qerr.Unavailable, "the request ended while waiting for a connection", ctx.Err())
+	}
+}
+
+// Row is one row of a list: the object and its key values.
+type Row struct {
+	Object json.RawMessage
+	Key    json.RawMessage
+}
+
+// List runs a list statement (rows of object and key).
+func (x *Executor) List(ctx context.Context, st sqlgen.Statement) ([]Row, error) {
+	release, err := x.acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	ctx, cancel := context.WithTimeout(ctx, x.opts.StatementTimeout)
+	defer cancel()
+	rows, err := x.db.QueryContext(ctx, st.SQL, st.Args...)
+	if err != nil {
+		return nil, connect.QueryError(err)
+	}
+	defer rows.Close()
+	var out []Row
+	for rows.Next() {
+		var obj, key []byte
+		if err := rows.Scan(&obj, &key); err != nil {
+			return nil, connect.QueryError(err)
+		}
+		out = append(out, Row{Object: obj, Key: key})
+	}
+	if err := rows.Err(); err != nil {
+		return nil, connect.QueryError(err)
+	}
+	return out, nil
+}
+
+// One runs a single-object statement; a nil result means no row.
+func (x *Executor) One(ctx context.Context, st sqlgen.Statement) (json.RawMessage, error) {
+	release, err := x.acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	ctx, cancel := context.WithTimeout(ctx, x.opts.StatementTimeout)
+	defer cancel()
+	return scanOne(x.db.QueryRowContext(ctx, st.SQL, st.Args...))
+}
+
+func scanOne(row *sql.Row) (json.RawMessage, error) {
+	var obj []byte
+	if err := row.Scan(&obj); err != nil {
+		if errors.Is(err, sql.ErrNoRows) {
+			return nil, nil
+		}
+		return nil, connect.QueryError(err)
+	}
+	return obj, nil
+}
+
+// Mutate runs a mutation's steps in one transaction and returns the row
+// the Returns step produced. A nil result with a nil error means the row
+// was missing or the condition did not hold; nothing was changed.
+func (x *Executor) Mutate(ctx context.Context, m sqlgen.Mutation) (json.RawMessage, error) {
+	release, err := x.acquire(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer release()
+	ctx, cancel := context.WithTimeout(ctx, x.opts.StatementTimeout)
+	defer cancel()
+	tx, err := x.db.BeginTx(ctx, nil)
+	if err != nil {
+		return nil, connect.QueryError(err)
+	}
+	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
+	var result json.RawMessage
+	for _, step := range m.Steps {
+		if step.Returns {
+			obj, err := scanOne(tx.QueryRowContext(ctx, step.SQL, step.Args...))
+			if err != nil {
+				return nil, err
+			}
+			if obj == nil {
+				return nil, nil
+			}
+			result = obj
+			continue
+		}
+		res, err := tx.ExecContext(ctx, step.SQL, step.Args...)
+		if err != nil {
+			return nil, connect.QueryError(err)
+		}
+		if step.MustAffect {
+			n, err := res.RowsAffected()
+			if err != nil {
+				return nil, connect.QueryError(err)
+			}
+			if n == 0 {
+				return nil, nil
+			}
+		}
+	}
+	if err := tx.Commit(); err != nil {
+		return nil, connect.QueryError(err)
+	}
+	return result, nil
+}
