@@ -1,0 +1,357 @@
+// Package pipeline is the request path as one readable function: parse
+// (cached) → validate → authenticate → plan → compile → run → respond.
+// Each stage is timed. The response has AppSync's shape: {"data": {...}}
+// with one key per root field, and errors carrying message, path,
+// locations and errorType.
+package pipeline
+
+import (
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"encoding/json"
+	"errors"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/vektah/gqlparser/v2"
+	"github.com/vektah/gqlparser/v2/ast"
+	"github.com/vektah/gqlparser/v2/gqlerror"
+	"github.com/vektah/gqlparser/v2/validator"
+
+	"github.com/quarrydata/quarry/internal/api"
+	"github.com/quarrydata/quarry/internal/exec"
+	"github.com/quarrydata/quarry/internal/plan"
+	"github.com/quarrydata/quarry/internal/qerr"
+	"github.com/quarrydata/quarry/internal/sqlgen"
+)
+
+// Engine serves one built API. The sandbox builds a new Engine on every
+// schema change and swaps it in whole.
+type Engine struct {
+	API      *api.Schema
+	Planner  *plan.Builder
+	Compiler sqlgen.Compiler
+	Exec     *exec.Executor
+	Log      *slog.Logger
+	// Debug shows runtime errors' causes to clients (DEBUG_MODE=true).
+	Debug bool
+	// Observe, when set, receives each stage's duration.
+	Observe func(stage string, d time.Duration)
+
+	docs docCache
+}
+
+// Request is a GraphQL request body.
+type Request struct {
+	Query         string          `json:"query"`
+	Variables     json.RawMessage `json:"variables,omitempty"`
+	OperationName string          `json:"operationName,omitempty"`
+}
+
+// Error is a GraphQL error in AppSync's shape.
+type Error struct {
+	Message   string              `json:"message"`
+	Path      []any               `json:"path,omitempty"`
+	Locations []gqlerror.Location `json:"locations,omitempty"`
+	ErrorType string              `json:"errorType,omitempty"`
+	ErrorInfo any                 `json:"errorInfo"`
+	Data      any                 `json:"data"`
+}
+
+// Response is a GraphQL response. Data is raw JSON built as rows arrive.
+type Response struct {
+	Data   json.RawMessage `json:"data"`
+	Errors []Error         `json:"errors,omitempty"`
+	// Operation names the root fields served, for metrics and logs.
+	Operation string `json:"-"`
+}
+
+// Serve runs one request. It never returns a Go error: every failure is a
+// GraphQL error in the response, logged with requestID.
+func (e *Engine) Serve(ctx context.Context, req Request, requestID string) Response {
+	t := e.timer()
+
+	doc, perrs := e.parse(req.Query)
+	t("parse+validate")
+	if perrs != nil {
+		return Response{Data: json.RawMessage("null"), Errors: gqlErrors(perrs)}
+	}
+	op := pickOperation(doc, req.OperationName)
+	if op == nil {
+		return e.fail(ctx, requestID, nil, qerr.New(qerr.Validation, "no operation to run: name one with operationName"))
+	}
+	vars, err := decodeVariables(req.Variables)
+	if err != nil {
+		return e.fail(ctx, requestID, nil, err)
+	}
+	coerced, verr := validator.VariableValues(e.API.AST, op, vars)
+	if verr != nil {
+		var ge *gqlerror.Error
+		if errors.As(verr, &ge) {
+			return Response{Data: json.RawMessage("null"), Errors: gqlErrors(gqlerror.List{ge})}
+		}
+		return e.fail(ctx, requestID, nil, qerr.Wrap(qerr.Validation, verr.Error(), verr))
+	}
+	if op.Operation == ast.Subscription {
+		return e.fail(ctx, requestID, nil, qerr.New(qerr.Validation, "subscriptions are served over WebSocket at /graphql/realtime"))
+	}
+	if isIntrospection(op) {
+		data, err := introspectSchema(e.API.AST, op, coerced)
+		t("introspection")
+		if err != nil {
+			return e.fail(ctx, requestID, nil, err)
+		}
+		return Response{Data: data, Operation: "introspection"}
+	}
+
+	roots, err := e.Planner.Build(op, coerced)
+	t("plan")
+	if err != nil {
+		return e.fail(ctx, requestID, nil, err)
+	}
+
+	var out bytes.Buffer
+	var errs []Error
+	out.WriteByte('{')
+	name := ""
+	for i, r := range roots {
+		if i > 0 {
+			out.WriteByte(',')
+			name += ","
+		}
+		name += string(r.Kind)
+		writeKey(&out, r.Key)
+		val, err := e.run(ctx, r)
+		if err != nil {
+			resp := e.fail(ctx, requestID, []any{r.Key}, err)
+			errs = append(errs, resp.Errors...)
+			val = json.RawMessage("null")
+		}
+		out.Write(val)
+	}
+	out.WriteByte('}')
+	t("run")
+	return Response{Data: out.Bytes(), Errors: errs, Operation: name}
+}
+
+// run compiles and executes one root field and returns its JSON value.
+func (e *Engine) run(ctx context.Context, r plan.Root) (json.RawMessage, error) {
+	switch {
+	case r.Typename != "":
+		return json.Marshal(r.Typename)
+	case r.Select != nil && r.Select.Single:
+		st, err := e.Compiler.Select(r.Select)
+		if err != nil {
+			return nil, err
+		}
+		obj, err := e.Exec.One(ctx, st)
+		if obj == nil && err == nil {
+			obj = json.RawMessage("null")
+		}
+		return obj, err
+	case r.Select != nil:
+		return e.list(ctx, r)
+	case r.Insert != nil:
+		m, err := e.Compiler.Insert(r.Insert)
+		if err != nil {
+			return nil, err
+		}
+		return e.mutate(ctx, m, "the row was not created")
+	case r.Update != nil:
+		m, err := e.Compiler.Update(r.Update)
+		if err != nil {
+			return nil, err
+		}
+		return e.mutate(ctx, m, "no row matches the key and condition")
+	case r.Delete != nil:
+		m, err := e.Compiler.Delete(r.Delete)
+		if err != nil {
+			return nil, err
+		}
+		return e.mutate(ctx, m, "no row matches the key and condition")
+	}
+	return nil, qerr.New(qerr.Unsupported, "this field cannot be served yet")
+}
+
+func (e *Engine) mutate(ctx context.Context, m sqlgen.Mutation, missing string) (json.RawMessage, error) {
+	obj, err := e.Exec.Mutate(ctx, m)
+	if err != nil {
+		return nil, err
+	}
+	if obj == nil {
+		return nil, qerr.New(qerr.Conditional, "The conditional request failed: "+missing)
+	}
+	return obj, nil
+}
+
+// list runs a list and assembles its connection object around the rows'
+// JSON, which is copied, never re-encoded.
+func (e *Engine) list(ctx context.Context, r plan.Root) (json.RawMessage, error) {
+	st, err := e.Compiler.Select(r.Select)
+	if err != nil {
+		return nil, err
+	}
+	rows, err := e.Exec.List(ctx, st)
+	if err != nil {
+		return nil, err
+	}
+	var next string
+	if r.Select.Limit > 0 && len(rows) > r.Select.Limit {
+		rows = rows[:r.Select.Limit]
+		if next, err = e.Planner.Tokens.Mint(rows[len(rows)-1].Key, r.Fingerprint); err != nil {
+			return nil, err
+		}
+	}
+	var b bytes.Buffer
+	b.WriteByte('{')
+	for i, k := range r.Conn {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		writeKey(&b, k.Key)
+		switch k.What {
+		case "items":
+			b.WriteByte('[')
+			for j, row := range rows {
+				if j > 0 {
+					b.WriteByte(',')
+				}
+				b.Write(row.Object)
+			}
+			b.WriteByte(']')
+		case "nextToken":
+			if next == "" {
+				b.WriteString("null")
+			} else {
+				writeString(&b, next)
+			}
+		case "__typename":
+			writeString(&b, k.Typename)
+		}
+	}
+	b.WriteByte('}')
+	return b.Bytes(), nil
+}
+
+// fail logs err with the request id and renders it for the client.
+func (e *Engine) fail(ctx context.Context, requestID string, path []any, err error) Response {
+	kind := qerr.KindOf(err)
+	level := slog.LevelWarn
+	if kind == qerr.Internal || kind == qerr.Misconfig {
+		level = slog.LevelError
+	}
+	if e.Log != nil {
+		e.Log.Log(ctx, level, "request failed", "request_id", requestID, "kind", string(kind), "path", path, "error", err.Error())
+	}
+	return Response{Data: json.RawMessage("null"), Errors: []Error{{
+		Message:   qerr.ClientMessage(err, e.Debug),
+		Path:      path,
+		ErrorType: qerr.ErrorType(kind),
+	}}}
+}
+
+func (e *Engine) timer() func(stage string) {
+	start := time.Now()
+	return func(stage string) {
+		now := time.Now()
+		if e.Observe != nil {
+			e.Observe(stage, now.Sub(start))
+		}
+		start = now
+	}
+}
+
+func (e *Engine) parse(query string) (*ast.QueryDocument, gqlerror.List) {
+	key := sha256.Sum256([]byte(query))
+	if doc, ok := e.docs.get(key); ok {
+		return doc, nil
+	}
+	doc, errs := gqlparser.LoadQueryWithRules(e.API.AST, query, nil)
+	if errs != nil {
+		return nil, errs
+	}
+	e.docs.put(key, doc)
+	return doc, nil
+}
+
+// docCache keeps parsed and validated documents by the hash of their text.
+// Clients send the same few documents over and over; when the cache is
+// full it starts again, which bounds memory without bookkeeping.
+type docCache struct {
+	mu   sync.Mutex
+	docs map[[32]byte]*ast.QueryDocument
+}
+
+const docCacheSize = 2048
+
+func (c *docCache) get(k [32]byte) (*ast.QueryDocument, bool) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	d, ok := c.docs[k]
+	return d, ok
+}
+
+func (c *docCache) put(k [32]byte, d *ast.QueryDocument) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if c.docs == nil || len(c.docs) >= docCacheSize {
+		c.docs = map[[32]byte]*ast.QueryDocument{}
+	}
+	c.docs[k] = d
+}
+
+func pickOperation(doc *ast.QueryDocument, name string) *ast.OperationDefinition {
+	if name == "" {
+		if len(doc.Operations) == 1 {
+			return doc.Operations[0]
+		}
+		return nil
+	}
+	return doc.Operations.ForName(name)
+}
+
+func decodeVariables(raw json.RawMessage) (map[string]any, error) {
+	if len(raw) == 0 || string(raw) == "null" {
+		return map[string]any{}, nil
+	}
+	dec := json.NewDecoder(bytes.NewReader(raw))
+	// Numbers stay exact: a 64-bit id must not pass through float64.
+	dec.UseNumber()
+	var vars map[string]any
+	if err := dec.Decode(&vars); err != nil {
+		return nil, qerr.Wrap(qerr.BadRequest, "variables must be a JSON object", err)
+	}
+	return vars, nil
+}
+
+func gqlErrors(list gqlerror.List) []Error {
+	out := make([]Error, len(list))
+	for i, e := range list {
+		var path []any
+		for _, p := range e.Path {
+			path = append(path, p)
+		}
+		out[i] = Error{Message: e.Message, Path: path, Locations: e.Locations, ErrorType: qerr.ErrorType(qerr.Validation)}
+	}
+	return out
+}
+
+func writeKey(b *bytes.Buffer, k string) {
+	writeString(b, k)
+	b.WriteByte(':')
+}
+
+func writeString(b *bytes.Buffer, s string) {
+	raw, _ := json.Marshal(s)
+	b.Write(raw)
+}
+
+// ErrorResponse renders an error that happened before a request reached
+// the engine (a bad body, a missing API key).
+func ErrorResponse(err error, debug bool) Response {
+	return Response{Data: json.RawMessage("null"), Errors: []Error{{
+		Message: qerr.ClientMessage(err, debug), ErrorType: qerr.ErrorType(qerr.KindOf(err)),
+	}}}
+}

@@ -1,0 +1,431 @@
+package plan
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/vektah/gqlparser/v2/ast"
+
+	"github.com/quarrydata/quarry/internal/api"
+	"github.com/quarrydata/quarry/internal/pred"
+	"github.com/quarrydata/quarry/internal/qerr"
+	"github.com/quarrydata/quarry/internal/schema"
+)
+
+// Page sizes: a list without limit returns DefaultLimit rows (as AppSync
+// models do); no list returns more than MaxLimit.
+const (
+	DefaultLimit = 100
+	MaxLimit     = 1000
+)
+
+// Root is the plan of one root field of an operation.
+type Root struct {
+	// Key is the field's response key (its alias, or its name).
+	Key   string
+	Kind  api.Kind
+	Model *schema.Model
+	// Typename answers a root-level __typename.
+	Typename string
+
+	Select *Select
+	Insert *Insert
+	Update *Update
+	Delete *Delete
+
+	// Conn lists the keys a list's connection object asked for.
+	Conn []ConnKey
+	// Fingerprint ties a list's nextToken to its query (filter, key
+	// condition, order), so a token cannot be replayed against another.
+	Fingerprint string
+}
+
+// Builder plans operations against one API schema.
+type Builder struct {
+	API    *api.Schema
+	Tokens *Tokens
+	// Now returns the current time as AWSDateTime text, for createdAt and
+	// updatedAt columns (a parameter so plans stay pure and testable).
+	Now func() string
+	// NewID returns a fresh UUID for ID-typed keys the caller leaves out.
+	NewID func() string
+}
+
+// Build plans every root field of op. vars are the coerced variables.
+func (b *Builder) Build(op *ast.OperationDefinition, vars map[string]any) ([]Root, error) {
+	fields, err := collect(op.SelectionSet, vars)
+	if err != nil {
+		return nil, err
+	}
+	var out []Root
+	for _, f := range fields {
+		r, err := b.root(op.Operation, f, vars)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, r)
+	}
+	return out, nil
+}
+
+func (b *Builder) root(op ast.Operation, f *ast.Field, vars map[string]any) (Root, error) {
+	key := responseKey(f)
+	if f.Name == "__typename" {
+		return Root{Key: key, Typename: rootTypename(op)}, nil
+	}
+	rt, ok := b.API.Root(op, f.Name)
+	if !ok {
+		return Root{}, qerr.New(qerr.Unsupported, fmt.Sprintf("field %q cannot be served", f.Name))
+	}
+	args := f.ArgumentMap(vars)
+	r := Root{Key: key, Kind: rt.Kind, Model: rt.Model}
+	m := rt.Model
+	var err error
+	switch rt.Kind {
+	case api.Get:
+		r.Select, err = b.get(m, f, args, vars)
+	case api.List:
+		err = b.list(&r, m, f, args, vars, rt.SortKeyArg)
+	case api.Create:
+		r.Insert, err = b.create(m, f, args, vars)
+	case api.Update:
+		r.Update, err = b.update(m, f, args, vars)
+	case api.Delete:
+		r.Delete, err = b.delete(m, f, args, vars)
+	default:
+		err = qerr.New(qerr.Unsupported, fmt.Sprintf("%s operations are not served yet", rt.Kind))
+	}
+	return r, err
+}
+
+func rootTypename(op ast.Operation) string {
+	switch op {
+	case ast.Mutation:
+		return "Mutation"
+	case ast.Subscription:
+		return "Subscription"
+	}
+	return "Query"
+}
+
+func responseKey(f *ast.Field) string {
+	if f.Alias != "" {
+		return f.Alias
+	}
+	return f.Name
+}
+
+// keyWhere builds the equality on a model's key fields from args.
+func keyWhere(m *schema.Model, args map[string]any, what string) (pred.Expr, error) {
+	var and pred.And
+	for _, k := range m.PrimaryKey {
+		f := m.Field(k)
+		v, ok := args[k]
+		if !ok || v == nil {
+			return nil, qerr.New(qerr.Validation, fmt.Sprintf("%s needs the key field %s", what, k))
+		}
+		cv, err := coerce(f, v, what+"."+k)
+		if err != nil {
+			return nil, err
+		}
+		and = append(and, pred.Cmp{Column: f.Column, Op: pred.Eq, Value: cv})
+	}
+	return pred.Conj(and...), nil
+}
+
+func (b *Builder) get(m *schema.Model, f *ast.Field, args, vars map[string]any) (*Select, error) {
+	where, err := keyWhere(m, args, f.Name)
+	if err != nil {
+		return nil, err
+	}
+	outs, err := b.outputs(m, f.SelectionSet, vars)
+	if err != nil {
+		return nil, err
+	}
+	return &Select{Model: m, Fields: outs, Where: where, Single: true}, nil
+}
+
+func (b *Builder) list(r *Root, m *schema.Model, f *ast.Field, args, vars map[string]any, sortKeyArg string) error {
+	where, err := b.filter(m, args["filter"], "filter")
+	if err != nil {
+		return err
+	}
+	// The list's key arguments: the first key field's value, and a key
+	// condition on the sort field(s).
+	if len(m.PrimaryKey) > 0 {
+		pk := m.Field(m.PrimaryKey[0])
+		if v, ok := args[pk.Name]; ok && v != nil {
+			cv, err := coerce(pk, v, pk.Name)
+			if err != nil {
+				return err
+			}
+			where = pred.Conj(pred.Cmp{Column: pk.Column, Op: pred.Eq, Value: cv}, where)
+		}
+	}
+	if sortKeyArg != "" {
+		if cond, ok := args[sortKeyArg].(map[string]any); ok {
+			e, err := b.keyCondition(m, cond)
+			if err != nil {
+				return err
+			}
+			where = pred.Conj(where, e)
+		}
+	}
+	desc := args["sortDirection"] == "DESC"
+	limit := DefaultLimit
+	if l, ok := args["limit"]; ok && l != nil {
+		n, err := toInt(l)
+		if err != nil || n < 1 {
+			return qerr.New(qerr.Validation, "limit must be a positive integer")
+		}
+		limit = min(int(n), MaxLimit)
+	}
+	r.Fingerprint = fingerprint(f.Name, args["filter"], args[sortKeyArg], desc, argOf(args, m))
+	sel := &Select{Model: m, Where: where, Desc: desc, Limit: limit}
+	if tok, ok := args["nextToken"].(string); ok && tok != "" {
+		after, err := b.Tokens.Read(tok, r.Fingerprint)
+		if err != nil {
+			return err
+		}
+		if len(after) != len(m.PrimaryKey) {
+			return qerr.New(qerr.Validation, "nextToken is not valid for this query")
+		}
+		for i, k := range m.PrimaryKey {
+			v, err := coerce(m.Field(k), after[i], "nextToken")
+			if err != nil {
+				return err
+			}
+			sel.After = append(sel.After, v)
+		}
+	}
+	conn, items, err := b.connection(f.SelectionSet, vars, m)
+	if err != nil {
+		return err
+	}
+	r.Conn = conn
+	if items != nil {
+		sel.Fields, err = b.outputs(m, items, vars)
+		if err != nil {
+			return err
+		}
+	}
+	r.Select = sel
+	return nil
+}
+
+func argOf(args map[string]any, m *schema.Model) any {
+	if len(m.PrimaryKey) == 0 {
+		return nil
+	}
+	return args[m.PrimaryKey[0]]
+}
+
+// fingerprint hashes what decides a list's rows and order.
+func fingerprint(field string, parts ...any) string {
+	raw, _ := json.Marshal(parts) // maps marshal with sorted keys
+	sum := sha256.Sum256(append([]byte(field+"|"), raw...))
+	return hex.EncodeToString(sum[:12])
+}
+
+// connection reads a connection's selection: which keys, and the items'
+// selection set (merged when several fields select items).
+func (b *Builder) connection(set ast.SelectionSet, vars map[string]any, m *schema.Model) ([]ConnKey, ast.SelectionSet, error) {
+	fields, err := collect(set, vars)
+	if err != nil {
+		return nil, nil, err
+	}
+	var keys []ConnKey
+	var items ast.SelectionSet
+	for _, f := range fields {
+		k := ConnKey{Key: responseKey(f), What: f.Name}
+		switch f.Name {
+		case "items":
+			items = append(items, f.SelectionSet...)
+		case "__typename":
+			k.Typename = "Model" + upperFirst(m.Name) + "Connection"
+		case "nextToken":
+		default:
+			return nil, nil, qerr.New(qerr.Validation, fmt.Sprintf("connections have no field %s", f.Name))
+		}
+		keys = append(keys, k)
+	}
+	return keys, items, nil
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}
+
+// outputs plans the selection set of a model's object.
+func (b *Builder) outputs(m *schema.Model, set ast.SelectionSet, vars map[string]any) ([]Output, error) {
+	fields, err := collect(set, vars)
+	if err != nil {
+		return nil, err
+	}
+	var out []Output
+	for _, f := range fields {
+		key := responseKey(f)
+		if f.Name == "__typename" {
+			out = append(out, Output{Key: key, Typename: m.Name})
+			continue
+		}
+		if fld := m.Field(f.Name); fld != nil {
+			out = append(out, Output{Key: key, Field: fld})
+			continue
+		}
+		rel := m.Relationship(f.Name)
+		if rel == nil {
+			return nil, qerr.New(qerr.Validation, fmt.Sprintf("%s has no field %s", m.Name, f.Name))
+		}
+		o, err := b.nested(m, rel, f, vars)
+		if err != nil {
+			return nil, err
+		}
+		o.Key = key
+		out = append(out, o)
+	}
+	return out, nil
+}
+
+func (b *Builder) nested(m *schema.Model, rel *schema.Relationship, f *ast.Field, vars map[string]any) (Output, error) {
+	target := b.API.IR.Model(rel.Target)
+	if target == nil {
+		return Output{}, qerr.New(qerr.Misconfig, fmt.Sprintf("relationship %s.%s targets unknown model %s", m.Name, rel.Name, rel.Target))
+	}
+	// references are the child's fields, in the order of the parent's key.
+	child, parent := target, m
+	if rel.Kind == schema.BelongsTo {
+		child, parent = m, target
+	}
+	if len(rel.References) != len(parent.PrimaryKey) {
+		return Output{}, qerr.New(qerr.Misconfig, fmt.Sprintf("relationship %s.%s has %d references for a key of %d fields", m.Name, rel.Name, len(rel.References), len(parent.PrimaryKey)))
+	}
+	o := Output{}
+	for i, ref := range rel.References {
+		cf, pf := child.Field(ref), parent.Field(parent.PrimaryKey[i])
+		if cf == nil || pf == nil {
+			return Output{}, qerr.New(qerr.Misconfig, fmt.Sprintf("relationship %s.%s references unknown field %s", m.Name, rel.Name, ref))
+		}
+		if rel.Kind == schema.BelongsTo {
+			o.Join = append(o.Join, JoinPair{Outer: cf.Column, Inner: pf.Column})
+		} else {
+			o.Join = append(o.Join, JoinPair{Outer: pf.Column, Inner: cf.Column})
+		}
+	}
+	sel := &Select{Model: target}
+	if rel.Kind != schema.HasMany {
+		sel.Single = true
+		var err error
+		sel.Fields, err = b.outputs(target, f.SelectionSet, vars)
+		o.Nested = sel
+		return o, err
+	}
+	args := f.ArgumentMap(vars)
+	if tok, ok := args["nextToken"].(string); ok && tok != "" {
+		return Output{}, qerr.New(qerr.Unsupported, fmt.Sprintf("nextToken on the nested field %s is not supported yet: page it with list%s and a filter on %s", f.Name, schema.Plural(upperFirst(target.Name)), strings.Join(rel.References, ", ")))
+	}
+	where, err := b.filter(target, args["filter"], f.Name+".filter")
+	if err != nil {
+		return Output{}, err
+	}
+	sel.Where = where
+	sel.Desc = args["sortDirection"] == "DESC"
+	sel.Limit = DefaultLimit
+	if l, ok := args["limit"]; ok && l != nil {
+		n, err := toInt(l)
+		if err != nil || n < 1 {
+			return Output{}, qerr.New(qerr.Validation, "limit must be a positive integer")
+		}
+		sel.Limit = min(int(n), MaxLimit)
+	}
+	conn, items, err := b.connection(f.SelectionSet, vars, target)
+	if err != nil {
+		return Output{}, err
+	}
+	o.Connection = conn
+	if items != nil {
+		if sel.Fields, err = b.outputs(target, items, vars); err != nil {
+			return Output{}, err
+		}
+	}
+	o.Nested = sel
+	return o, nil
+}
+
+// CollectFields is collect for other stages (introspection).
+func CollectFields(set ast.SelectionSet, vars map[string]any) ([]*ast.Field, error) {
+	return collect(set, vars)
+}
+
+// collect flattens a selection set: fragment spreads and inline fragments
+// are expanded, @skip and @include applied, and fields with the same
+// response key merged (their sub-selections joined).
+func collect(set ast.SelectionSet, vars map[string]any) ([]*ast.Field, error) {
+	var out []*ast.Field
+	byKey := map[string]*ast.Field{}
+	var walk func(ast.SelectionSet) error
+	walk = func(set ast.SelectionSet) error {
+		for _, sel := range set {
+			switch s := sel.(type) {
+			case *ast.Field:
+				if !included(s.Directives, vars) {
+					continue
+				}
+				k := responseKey(s)
+				if prev, ok := byKey[k]; ok {
+					merged := *prev
+					merged.SelectionSet = append(append(ast.SelectionSet{}, prev.SelectionSet...), s.SelectionSet...)
+					*prev = merged
+					continue
+				}
+				cp := *s
+				byKey[k] = &cp
+				out = append(out, &cp)
+			case *ast.InlineFragment:
+				if included(s.Directives, vars) {
+					if err := walk(s.SelectionSet); err != nil {
+						return err
+					}
+				}
+			case *ast.FragmentSpread:
+				if included(s.Directives, vars) && s.Definition != nil {
+					if err := walk(s.Definition.SelectionSet); err != nil {
+						return err
+					}
+				}
+			}
+		}
+		return nil
+	}
+	return out, walk(set)
+}
+
+func included(dirs ast.DirectiveList, vars map[string]any) bool {
+	for _, d := range dirs {
+		if d.Name != "skip" && d.Name != "include" {
+			continue
+		}
+		v, _ := d.ArgumentMap(vars)["if"].(bool)
+		if d.Name == "skip" && v || d.Name == "include" && !v {
+			return false
+		}
+	}
+	return true
+}
+
+// sortedKeys returns a map's keys in order, for deterministic plans.
+func sortedKeys(m map[string]any) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
