@@ -1,0 +1,777 @@
+// Package mysql compiles plans into MySQL and MariaDB statements that build
+// the response JSON in the database: JSON_OBJECT per row, correlated scalar
+// subqueries for belongsTo/hasOne, and an ordered GROUP_CONCAT of objects,
+// read back as a JSON array, for hasMany. The two engines differ in a few
+// places; those depend only on Compiler.Flavor.
+//
+// # Lists inside objects (hasMany)
+//
+// Items must come in primary-key order and at most Limit of them. Neither
+// JSON_ARRAYAGG nor an ORDER BY in a derived table can promise that on both
+// engines: MySQL's JSON_ARRAYAGG takes no ORDER BY, and an ORDER BY in a
+// derived table is not guaranteed to survive the aggregation above it.
+// GROUP_CONCAT(... ORDER BY ...) is the one aggregate whose order both
+// engines document, so items are
+//
+//	JSON_EXTRACT((SELECT CONCAT('[', COALESCE(GROUP_CONCAT(<object> ORDER BY <key> SEPARATOR ','), ''), ']') ...), '$')
+//
+// The limit is where the engines part: MariaDB (10.3+) accepts LIMIT inside
+// GROUP_CONCAT but cannot refer to the outer row from a derived table;
+// MySQL (8.0.14+) is the other way round, so it limits in a correlated
+// derived table (ORDER BY ... LIMIT there chooses which rows, which is
+// honoured) and still orders in GROUP_CONCAT.
+//
+// GROUP_CONCAT truncates at group_concat_max_len (1024 bytes by default on
+// MySQL) with only a warning, and a truncated array is not JSON. A
+// statement that aggregates therefore raises the limit for itself:
+// MariaDB's "SET STATEMENT group_concat_max_len = ... FOR SELECT", MySQL's
+// SET_VAR optimizer hint. The result stays bounded by max_allowed_packet,
+// which fails loudly.
+//
+// # JSON values inside JSON (MariaDB)
+//
+// MariaDB has no JSON type: JSON is text, and JSON_OBJECT nests an argument
+// as JSON only when it can tell that the argument came from a JSON function;
+// any other text it quotes as a string, so '[{"a": 1}]' from CONCAT or
+// GROUP_CONCAT would arrive as "[{\"a\": 1}]". Every value built as text
+// (items, SET arrays, booleans, large integers) therefore passes through
+// JSON_EXTRACT(x, '$'), which both engines return as a JSON value; on MySQL
+// it is the documented way to turn text into JSON as well. A belongsTo's
+// subquery gets the same wrapper: MariaDB 10.11 carries the JSON flag
+// through a scalar subquery, but correctness should not rest on how each
+// release propagates it.
+//
+// # Formats
+//
+// Values are formatted as the PostgreSQL compiler formats them: AWSDateTime
+// as YYYY-MM-DDThh:mm:ss.sssZ (DATETIME and TIMESTAMP are taken as UTC, so
+// connections must run with time_zone = '+00:00'), AWSDate as YYYY-MM-DD,
+// AWSTime as hh:mm:ss.sss, AWSJSON as a string holding the JSON text,
+// Boolean as true/false, BIGINT beyond 2^53-1 as a string of digits, SET as
+// an array of strings, BIT as a number, spatial types as WKT
+// (ST_AsText), binary strings and blobs as "\x" and lowercase hex, as
+// PostgreSQL prints bytea.
+//
+// MySQL 8 (not MariaDB) sorts the keys of every JSON value it builds, so on
+// MySQL objects come back with their keys in MySQL's order, not the query's.
+//
+// # Mutations
+//
+// MySQL and MariaDB have no UPDATE ... RETURNING and no data-changing CTEs,
+// so a mutation is the one place this package needs two statements, which
+// the executor runs in order in one transaction:
+//
+//   - create: INSERT (MustAffect), then SELECT the new row's object by the
+//     key values the insert gave, or LAST_INSERT_ID() for the AUTO_INCREMENT
+//     key (Returns);
+//   - update: UPDATE ... WHERE key AND condition (MustAffect), then SELECT
+//     the object by key (Returns). Connections must use clientFoundRows=true
+//     so that a matched row whose values do not change still counts;
+//   - delete: SELECT the object ... WHERE key AND condition FOR UPDATE
+//     (Returns), then DELETE ... WHERE key AND condition (MustAffect). The
+//     lock keeps the row as read until the delete; repeating the condition
+//     in the DELETE means it cannot remove a row the read did not return.
+package mysql
+
+import (
+	"fmt"
+	"strings"
+
+	"github.com/quarrydata/quarry/internal/plan"
+	"github.com/quarrydata/quarry/internal/pred"
+	"github.com/quarrydata/quarry/internal/schema"
+	"github.com/quarrydata/quarry/internal/sqlgen"
+)
+
+// Flavors, as introspect.Catalog.Flavor names them.
+const (
+	FlavorMariaDB = "mariadb"
+	FlavorMySQL   = "mysql"
+)
+
+// Compiler compiles plans for MySQL or MariaDB, as Flavor says.
+type Compiler struct{ Flavor string }
+
+var _ sqlgen.Compiler = Compiler{}
+
+type dialect struct{}
+
+func (dialect) QuoteIdent(name string) string {
+	return "`" + strings.ReplaceAll(name, "`", "``") + "`"
+}
+func (dialect) Placeholder(int) string { return "?" }
+
+// LikeEscape names the backslash as CHAR(92): a '\\' literal means one
+// backslash under the default sql_mode but two under NO_BACKSLASH_ESCAPES,
+// which ESCAPE rejects. USING utf8mb4 keeps it a character string, not a
+// binary one.
+func (dialect) LikeEscape() sqlgen.Raw { return " ESCAPE CHAR(92 USING utf8mb4)" }
+func (dialect) Length() sqlgen.Raw     { return "CHAR_LENGTH" }
+
+// ArrayContains tests membership of a SET column.
+func (dialect) ArrayContains(b *sqlgen.Builder, alias sqlgen.Alias, column string, v any) error {
+	b.Raw("FIND_IN_SET(")
+	b.Arg(v)
+	b.Raw(", ")
+	b.Col(alias, column)
+	b.Raw(") > 0")
+	return nil
+}
+
+// gen compiles one statement.
+type gen struct {
+	b     *sqlgen.Builder
+	mysql bool // MySQL rather than MariaDB
+}
+
+func (c Compiler) gen() (*gen, error) {
+	switch c.Flavor {
+	case FlavorMariaDB, FlavorMySQL:
+		return &gen{b: sqlgen.NewBuilder(dialect{}), mysql: c.Flavor == FlavorMySQL}, nil
+	}
+	return nil, fmt.Errorf("sqlgen/mysql: unknown flavor %q (want %q or %q)", c.Flavor, FlavorMariaDB, FlavorMySQL)
+}
+
+func (g *gen) table(m *schema.Model) {
+	if m.Table.Schema != "" {
+		g.b.Ident(m.Table.Schema)
+		g.b.Raw(".")
+	}
+	g.b.Ident(m.Table.Name)
+}
+
+// selectKeyword writes SELECT, raising group_concat_max_len for this one
+// statement when s aggregates hasMany items (see the package doc). 1 GiB is
+// the largest max_allowed_packet, so the setting never binds before it.
+func (g *gen) selectKeyword(s *plan.Select) {
+	switch {
+	case !aggregates(s):
+		g.b.Raw("SELECT ")
+	case g.mysql:
+		g.b.Raw("SELECT /*+ SET_VAR(group_concat_max_len = 1073741824) */ ")
+	default:
+		g.b.Raw("SET STATEMENT group_concat_max_len = 1073741824 FOR SELECT ")
+	}
+}
+
+// aggregates reports whether s has a hasMany anywhere in its tree.
+func aggregates(s *plan.Select) bool {
+	for _, o := range s.Fields {
+		if o.Nested != nil && (o.Connection != nil || aggregates(o.Nested)) {
+			return true
+		}
+	}
+	return false
+}
+
+// Select compiles a get (one row, one column) or a list (rows of the
+// object and its key as a JSON array).
+func (c Compiler) Select(s *plan.Select) (sqlgen.Statement, error) {
+	g, err := c.gen()
+	if err != nil {
+		return sqlgen.Statement{}, err
+	}
+	b := g.b
+	t := b.NewAlias()
+	g.selectKeyword(s)
+	if err := g.object(t, s); err != nil {
+		return sqlgen.Statement{}, err
+	}
+	if !s.Single {
+		b.Raw(", JSON_ARRAY(")
+		keyColumns(b, t, s.Model, "")
+		b.Raw(")")
+	}
+	b.Raw(" FROM ")
+	g.table(s.Model)
+	b.Raw(" ")
+	b.WriteAlias(t)
+	b.Raw(" WHERE ")
+	if err := b.Where(t, s.Where); err != nil {
+		return sqlgen.Statement{}, err
+	}
+	if len(s.After) > 0 {
+		if len(s.After) != len(s.Model.PrimaryKey) {
+			return sqlgen.Statement{}, fmt.Errorf("sqlgen/mysql: page token has %d values, the key of %s has %d", len(s.After), s.Model.Name, len(s.Model.PrimaryKey))
+		}
+		b.Raw(" AND (")
+		keyColumns(b, t, s.Model, "")
+		if s.Desc {
+			b.Raw(") < (")
+		} else {
+			b.Raw(") > (")
+		}
+		for i, v := range s.After {
+			if i > 0 {
+				b.Raw(", ")
+			}
+			b.Arg(v)
+		}
+		b.Raw(")")
+	}
+	if !s.Single {
+		b.Raw(" ORDER BY ")
+		keyColumns(b, t, s.Model, desc(s))
+	}
+	switch {
+	case s.Single:
+		b.Raw(" LIMIT 1")
+	case s.Limit > 0:
+		b.Raw(" LIMIT ")
+		b.Int(s.Limit + 1)
+	}
+	return b.Statement(), nil
+}
+
+func desc(s *plan.Select) sqlgen.Raw {
+	if s.Desc {
+		return " DESC"
+	}
+	return ""
+}
+
+// keyColumns writes t's primary key columns, each followed by suffix.
+func keyColumns(b *sqlgen.Builder, t sqlgen.Alias, m *schema.Model, suffix sqlgen.Raw) {
+	for i, k := range m.PrimaryKey {
+		if i > 0 {
+			b.Raw(", ")
+		}
+		b.Col(t, m.Field(k).Column)
+		b.Raw(suffix)
+	}
+}
+
+// object writes the JSON object for the row aliased t.
+func (g *gen) object(t sqlgen.Alias, s *plan.Select) error {
+	g.b.Raw("JSON_OBJECT(")
+	for i, o := range s.Fields {
+		if i > 0 {
+			g.b.Raw(", ")
+		}
+		g.b.Str(o.Key)
+		g.b.Raw(", ")
+		switch {
+		case o.Typename != "":
+			g.b.Str(o.Typename)
+		case o.Nested != nil:
+			if err := g.nested(t, o); err != nil {
+				return err
+			}
+		case o.Field != nil:
+			g.value(t, o.Field)
+		default:
+			return fmt.Errorf("sqlgen/mysql: output %q has no field, relationship or typename", o.Key)
+		}
+	}
+	g.b.Raw(")")
+	return nil
+}
+
+// jsonOf writes JSON_EXTRACT(x, '$'): text holding JSON becomes a JSON
+// value, which JSON_OBJECT nests instead of quoting (see the package doc).
+func (g *gen) jsonOf(x func()) {
+	g.b.Raw("JSON_EXTRACT(")
+	x()
+	g.b.Raw(", '$')")
+}
+
+// value writes one column, formatted for AppSync.
+func (g *gen) value(t sqlgen.Alias, f *schema.Field) {
+	b := g.b
+	col := func() { b.Col(t, f.Column) }
+	db := strings.ToLower(f.DBType)
+	switch {
+	case f.IsList && db == "set":
+		// 'a,b' → ["a","b"]: JSON_QUOTE escapes the members, and SET
+		// members cannot hold a comma, so every comma is a separator.
+		g.jsonOf(func() {
+			b.Raw("CASE WHEN ")
+			col()
+			b.Raw(" = '' THEN '[]' ELSE CONCAT('[', REPLACE(JSON_QUOTE(")
+			col()
+			b.Raw(`), ',', '","'), ']') END`)
+		})
+	case f.IsList:
+		// A list kept as a JSON array (a JSON column given a list type).
+		g.jsonOf(col)
+	case f.Type == schema.Boolean:
+		// TRUE is the integer 1 to MySQL; only JSON text says true.
+		g.jsonOf(func() {
+			b.Raw("CASE WHEN ")
+			col()
+			b.Raw(" <> 0 THEN 'true' WHEN ")
+			col()
+			b.Raw(" = 0 THEN 'false' END")
+		})
+	case db == "bit":
+		// JSON_OBJECT writes BIT's raw bytes (not even valid JSON on
+		// MariaDB); as a number, BIT(64) can pass 2^53 too.
+		safeInt(g, func() {
+			b.Raw("CAST(")
+			col()
+			b.Raw(" AS UNSIGNED)")
+		})
+	case f.Int64:
+		safeInt(g, col)
+	case f.Type == schema.AWSDateTime:
+		// PostgreSQL's MS truncates to milliseconds; so does DIV.
+		b.Raw("CONCAT(DATE_FORMAT(")
+		col()
+		b.Raw(", '%Y-%m-%dT%H:%i:%s.'), LPAD(MICROSECOND(")
+		col()
+		b.Raw(") DIV 1000, 3, '0'), 'Z')")
+	case f.Type == schema.AWSTime:
+		b.Raw("CONCAT(TIME_FORMAT(")
+		col()
+		b.Raw(", '%H:%i:%s'), '.', LPAD(MICROSECOND(")
+		col()
+		b.Raw(") DIV 1000, 3, '0'))")
+	case f.Type == schema.AWSDate:
+		b.Raw("DATE_FORMAT(")
+		col()
+		b.Raw(", '%Y-%m-%d')")
+	case f.Type == schema.AWSJSON:
+		// AWSJSON travels as a string holding JSON text; JSON_OBJECT
+		// would nest a JSON column as a value.
+		b.Raw("CAST(")
+		col()
+		b.Raw(" AS CHAR)")
+	case binaryType(db):
+		// JSON_OBJECT writes binary strings as base64 with a MySQL type
+		// tag; hex is lossless and matches PostgreSQL's bytea text.
+		b.Raw("CONCAT(CHAR(92 USING utf8mb4), 'x', LOWER(HEX(")
+		col()
+		b.Raw(")))")
+	case spatialType(db):
+		b.Raw("ST_AsText(")
+		col()
+		b.Raw(")")
+	case f.Type == schema.String && !f.IsEnum && !textType(db):
+		// Other types served as String (a user's override) as their text.
+		b.Raw("CAST(")
+		col()
+		b.Raw(" AS CHAR)")
+	default:
+		col()
+	}
+}
+
+// safeInt writes an integer as a JSON number when a JavaScript client can
+// hold it exactly, and as a string of digits beyond ±(2^53-1). A CASE has
+// one type, so both branches are JSON text read back by JSON_EXTRACT.
+func safeInt(g *gen, x func()) {
+	b := g.b
+	g.jsonOf(func() {
+		b.Raw("CASE WHEN ")
+		x()
+		b.Raw(" BETWEEN -9007199254740991 AND 9007199254740991 THEN CAST(")
+		x()
+		b.Raw(" AS CHAR) ELSE JSON_QUOTE(CAST(")
+		x()
+		b.Raw(" AS CHAR)) END")
+	})
+}
+
+// textType is true for DATA_TYPEs that JSON_OBJECT already writes as
+// strings.
+func textType(db string) bool {
+	switch db {
+	case "char", "varchar", "tinytext", "text", "mediumtext", "longtext", "enum", "set":
+		return true
+	}
+	return false
+}
+
+func binaryType(db string) bool {
+	switch db {
+	case "binary", "varbinary", "tinyblob", "blob", "mediumblob", "longblob":
+		return true
+	}
+	return false
+}
+
+func spatialType(db string) bool {
+	switch db {
+	case "geometry", "point", "linestring", "polygon", "multipoint", "multilinestring",
+		"multipolygon", "geometrycollection", "geomcollection":
+		return true
+	}
+	return false
+}
+
+// nested writes a relationship as a correlated subquery: one object (or
+// null) for belongsTo/hasOne, a connection object for hasMany.
+func (g *gen) nested(outer sqlgen.Alias, o plan.Output) error {
+	b := g.b
+	s := o.Nested
+	t := b.NewAlias()
+	if o.Connection == nil {
+		var err error
+		g.jsonOf(func() {
+			b.Raw("(SELECT ")
+			if err = g.object(t, s); err != nil {
+				return
+			}
+			b.Raw(" FROM ")
+			g.table(s.Model)
+			b.Raw(" ")
+			b.WriteAlias(t)
+			if err = joinWhere(b, outer, t, o); err != nil {
+				return
+			}
+			b.Raw(" LIMIT 1)")
+		})
+		return err
+	}
+	b.Raw("JSON_OBJECT(")
+	for i, k := range o.Connection {
+		if i > 0 {
+			b.Raw(", ")
+		}
+		b.Str(k.Key)
+		b.Raw(", ")
+		switch k.What {
+		case "items":
+			if err := g.items(outer, t, o); err != nil {
+				return err
+			}
+		case "__typename":
+			b.Str(k.Typename)
+		default:
+			// Nested pages are not resumable yet: the first page is all
+			// a nested selection returns.
+			b.Raw("NULL")
+		}
+	}
+	b.Raw(")")
+	return nil
+}
+
+// items writes a hasMany's rows as a JSON array in key order, at most
+// Limit of them (see the package doc for why GROUP_CONCAT).
+func (g *gen) items(outer, t sqlgen.Alias, o plan.Output) error {
+	b := g.b
+	s := o.Nested
+	var err error
+	g.jsonOf(func() {
+		b.Raw("(SELECT CONCAT('[', COALESCE(GROUP_CONCAT(")
+		if g.mysql && s.Limit > 0 {
+			// MySQL: order the objects of a limited derived table.
+			x := b.NewAlias()
+			b.WriteAlias(x)
+			b.Raw(".o ORDER BY ")
+			for i := range s.Model.PrimaryKey {
+				if i > 0 {
+					b.Raw(", ")
+				}
+				b.WriteAlias(x)
+				b.Raw(".k")
+				b.Int(i)
+				b.Raw(desc(s))
+			}
+			b.Raw(" SEPARATOR ','), ''), ']') FROM (SELECT ")
+			if err = g.object(t, s); err != nil {
+				return
+			}
+			b.Raw(" AS o")
+			for i, k := range s.Model.PrimaryKey {
+				b.Raw(", ")
+				b.Col(t, s.Model.Field(k).Column)
+				b.Raw(" AS k")
+				b.Int(i)
+			}
+			b.Raw(" FROM ")
+			g.table(s.Model)
+			b.Raw(" ")
+			b.WriteAlias(t)
+			if err = joinWhere(b, outer, t, o); err != nil {
+				return
+			}
+			b.Raw(" ORDER BY ")
+			keyColumns(b, t, s.Model, desc(s))
+			b.Raw(" LIMIT ")
+			b.Int(s.Limit)
+			b.Raw(") ")
+			b.WriteAlias(x)
+			b.Raw(")")
+			return
+		}
+		// MariaDB (or no limit): order and limit inside the aggregate.
+		if err = g.object(t, s); err != nil {
+			return
+		}
+		b.Raw(" ORDER BY ")
+		keyColumns(b, t, s.Model, desc(s))
+		b.Raw(" SEPARATOR ','")
+		if s.Limit > 0 {
+			b.Raw(" LIMIT ")
+			b.Int(s.Limit)
+		}
+		b.Raw("), ''), ']') FROM ")
+		g.table(s.Model)
+		b.Raw(" ")
+		b.WriteAlias(t)
+		err = joinWhere(b, outer, t, o)
+		b.Raw(")")
+	})
+	return err
+}
+
+func joinWhere(b *sqlgen.Builder, outer, inner sqlgen.Alias, o plan.Output) error {
+	b.Raw(" WHERE ")
+	for i, j := range o.Join {
+		if i > 0 {
+			b.Raw(" AND ")
+		}
+		b.Col(inner, j.Inner)
+		b.Raw(" = ")
+		b.Col(outer, j.Outer)
+	}
+	if len(o.Join) == 0 {
+		b.Raw("TRUE")
+	}
+	if o.Nested.Where != nil {
+		b.Raw(" AND ")
+		return b.Where(inner, o.Nested.Where)
+	}
+	return nil
+}
+
+// read compiles the SELECT of a mutation's row: ret's object from the row
+// where cond holds, locked when lock is set.
+func (c Compiler) read(ret *plan.Select, m *schema.Model, lock bool, cond func(b *sqlgen.Builder, t sqlgen.Alias) error) (sqlgen.Statement, error) {
+	if ret == nil {
+		return sqlgen.Statement{}, fmt.Errorf("sqlgen/mysql: mutation of %s has no selection to return", m.Name)
+	}
+	g, err := c.gen()
+	if err != nil {
+		return sqlgen.Statement{}, err
+	}
+	b := g.b
+	t := b.NewAlias()
+	g.selectKeyword(ret)
+	if err := g.object(t, ret); err != nil {
+		return sqlgen.Statement{}, err
+	}
+	b.Raw(" FROM ")
+	g.table(m)
+	b.Raw(" ")
+	b.WriteAlias(t)
+	b.Raw(" WHERE ")
+	if err := cond(b, t); err != nil {
+		return sqlgen.Statement{}, err
+	}
+	b.Raw(" LIMIT 1")
+	if lock {
+		// Locks the row only: subqueries of the object read without
+		// locking, as a locking clause on the outer query specifies.
+		b.Raw(" FOR UPDATE")
+	}
+	return b.Statement(), nil
+}
+
+// keyAndWhere renders key AND where over t.
+func keyAndWhere(key, where pred.Expr) func(b *sqlgen.Builder, t sqlgen.Alias) error {
+	return func(b *sqlgen.Builder, t sqlgen.Alias) error {
+		if err := b.Where(t, key); err != nil {
+			return err
+		}
+		if where != nil {
+			b.Raw(" AND ")
+			return b.Where(t, where)
+		}
+		return nil
+	}
+}
+
+// Insert compiles INSERT, then the read of the new row by its key: the
+// values the insert gave, or LAST_INSERT_ID() for an AUTO_INCREMENT key
+// left to the database.
+func (c Compiler) Insert(s *plan.Insert) (sqlgen.Mutation, error) {
+	if len(s.Columns) != len(s.Values) {
+		return sqlgen.Mutation{}, fmt.Errorf("sqlgen/mysql: insert into %s has %d columns and %d values", s.Model.Name, len(s.Columns), len(s.Values))
+	}
+	g, err := c.gen()
+	if err != nil {
+		return sqlgen.Mutation{}, err
+	}
+	b := g.b
+	b.Raw("INSERT INTO ")
+	g.table(s.Model)
+	b.Raw(" (")
+	for i, col := range s.Columns {
+		if i > 0 {
+			b.Raw(", ")
+		}
+		b.Ident(col)
+	}
+	b.Raw(") VALUES (")
+	for i, v := range s.Values {
+		if i > 0 {
+			b.Raw(", ")
+		}
+		b.Arg(v)
+	}
+	b.Raw(")")
+	write := b.Statement()
+
+	// How to find each key column of the new row.
+	type keyPart struct {
+		column string
+		value  any
+		gen    bool // LAST_INSERT_ID()
+	}
+	var key []keyPart
+	generated := 0
+	for _, name := range s.Model.PrimaryKey {
+		f := s.Model.Field(name)
+		if f == nil {
+			return sqlgen.Mutation{}, fmt.Errorf("sqlgen/mysql: key field %s.%s is missing", s.Model.Name, name)
+		}
+		p := keyPart{column: f.Column}
+		given := false
+		for i, col := range s.Columns {
+			if col == f.Column {
+				p.value, given = s.Values[i], true
+			}
+		}
+		// An AUTO_INCREMENT column given NULL is generated too.
+		if !given || p.value == nil {
+			if !f.DBGenerated {
+				return sqlgen.Mutation{}, fmt.Errorf("sqlgen/mysql: cannot read back the new %s: key column %s has no value and is not AUTO_INCREMENT", s.Model.Name, f.Column)
+			}
+			p.gen = true
+			generated++
+		}
+		key = append(key, p)
+	}
+	if generated > 1 {
+		return sqlgen.Mutation{}, fmt.Errorf("sqlgen/mysql: %s has %d AUTO_INCREMENT key columns; LAST_INSERT_ID() knows one", s.Model.Name, generated)
+	}
+	read, err := c.read(s.Return, s.Model, false, func(b *sqlgen.Builder, t sqlgen.Alias) error {
+		for i, p := range key {
+			if i > 0 {
+				b.Raw(" AND ")
+			}
+			b.Col(t, p.column)
+			b.Raw(" = ")
+			if p.gen {
+				b.Raw("LAST_INSERT_ID()")
+			} else {
+				b.Arg(p.value)
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return sqlgen.Mutation{}, err
+	}
+	return sqlgen.Mutation{Steps: []sqlgen.Step{
+		{Statement: write, MustAffect: true},
+		{Statement: read, Returns: true},
+	}}, nil
+}
+
+// Update compiles UPDATE ... WHERE key AND condition, then the read of the
+// row by its key (with new values for key columns the update changes).
+func (c Compiler) Update(s *plan.Update) (sqlgen.Mutation, error) {
+	if len(s.Columns) != len(s.Values) {
+		return sqlgen.Mutation{}, fmt.Errorf("sqlgen/mysql: update of %s has %d columns and %d values", s.Model.Name, len(s.Columns), len(s.Values))
+	}
+	g, err := c.gen()
+	if err != nil {
+		return sqlgen.Mutation{}, err
+	}
+	b := g.b
+	u := b.NewAlias()
+	b.Raw("UPDATE ")
+	g.table(s.Model)
+	b.Raw(" AS ")
+	b.WriteAlias(u)
+	b.Raw(" SET ")
+	if len(s.Columns) == 0 {
+		// Nothing to change: a no-op assignment still matches (and, with
+		// clientFoundRows, counts) the row, so the caller sees it or
+		// learns it is missing.
+		col := s.Model.Field(s.Model.PrimaryKey[0]).Column
+		b.Ident(col)
+		b.Raw(" = ")
+		b.Col(u, col)
+	}
+	for i, col := range s.Columns {
+		if i > 0 {
+			b.Raw(", ")
+		}
+		b.Ident(col)
+		b.Raw(" = ")
+		b.Arg(s.Values[i])
+	}
+	b.Raw(" WHERE ")
+	if err := keyAndWhere(s.Key, s.Where)(b, u); err != nil {
+		return sqlgen.Mutation{}, err
+	}
+	write := b.Statement()
+
+	set := make(map[string]any, len(s.Columns))
+	for i, col := range s.Columns {
+		set[col] = s.Values[i]
+	}
+	read, err := c.read(s.Return, s.Model, false, keyAndWhere(rekey(s.Key, set), nil))
+	if err != nil {
+		return sqlgen.Mutation{}, err
+	}
+	return sqlgen.Mutation{Steps: []sqlgen.Step{
+		{Statement: write, MustAffect: true},
+		{Statement: read, Returns: true},
+	}}, nil
+}
+
+// rekey returns key with the values of equalities on columns in set
+// replaced by the new values, so that the row is found after an update
+// that changes its key.
+func rekey(key pred.Expr, set map[string]any) pred.Expr {
+	switch x := key.(type) {
+	case pred.And:
+		out := make(pred.And, len(x))
+		for i, e := range x {
+			out[i] = rekey(e, set)
+		}
+		return out
+	case pred.Cmp:
+		if v, ok := set[x.Column]; ok && x.Op == pred.Eq && !x.Size {
+			x.Value = v
+		}
+		return x
+	}
+	return key
+}
+
+// Delete compiles the locked read of the row as it is, then its DELETE.
+func (c Compiler) Delete(s *plan.Delete) (sqlgen.Mutation, error) {
+	read, err := c.read(s.Return, s.Model, true, keyAndWhere(s.Key, s.Where))
+	if err != nil {
+		return sqlgen.Mutation{}, err
+	}
+	g, err := c.gen()
+	if err != nil {
+		return sqlgen.Mutation{}, err
+	}
+	b := g.b
+	d := b.NewAlias()
+	// The multiple-table form is the one that takes an alias on every
+	// MySQL and MariaDB version.
+	b.Raw("DELETE ")
+	b.WriteAlias(d)
+	b.Raw(" FROM ")
+	g.table(s.Model)
+	b.Raw(" AS ")
+	b.WriteAlias(d)
+	b.Raw(" WHERE ")
+	if err := keyAndWhere(s.Key, s.Where)(b, d); err != nil {
+		return sqlgen.Mutation{}, err
+	}
+	return sqlgen.Mutation{Steps: []sqlgen.Step{
+		{Statement: read, Returns: true},
+		{Statement: b.Statement(), MustAffect: true},
+	}}, nil
+}

@@ -1,0 +1,1 @@
+SELECT JSON_OBJECT('ArtistId', t1.`ArtistId`), JSON_ARRAY(t1.`ArtistId`) FROM `Artist` t1 WHERE (t1.`Name` = ? OR (t1.`Name` LIKE ? ESCAPE CHAR(92 USING utf8mb4)) OR t1.`Name` LIKE ? ESCAPE CHAR(92 USING utf8mb4)) ORDER BY t1.`ArtistId` LIMIT 11

@@ -1,0 +1,1 @@
+SELECT JSON_OBJECT('TrackId', t1.`TrackId`, 'Name', t1.`Name`), JSON_ARRAY(t1.`TrackId`) FROM `Track` t1 WHERE (t1.`Name` LIKE ? ESCAPE CHAR(92 USING utf8mb4) AND (t1.`Milliseconds` > ? OR NOT (t1.`Composer` IS NOT NULL)) AND t1.`UnitPrice` BETWEEN ? AND ?) AND (t1.`TrackId`) > (?) ORDER BY t1.`TrackId` LIMIT 4
