@@ -187,7 +187,7 @@ func openSQLite(cfg *Config, opts Options) (*sql.DB, error) {
 		mode = "ro"
 	}
 	dsn := (&url.URL{Scheme: "file", Path: cfg.Path, RawQuery: "mode=" + mode +
-		"&_pragma=foreign_keys(1)&_pragma=busy_timeout(5000)"}).String()
+		"&_pragma=foreign_keys(1)&_pragma=busy_timeout(5000)&_txlock=immediate"}).String()
 	return sql.Open("sqlite", dsn)
 }
 

@@ -1,0 +1,688 @@
+// Package sqlite compiles plans into SQLite statements (SQLite 3.44 or
+// later; modernc.org/sqlite ships 3.54) that build the response JSON in the
+// database: json_object per row, json_group_array for hasMany, correlated
+// scalar subqueries for nested relationships, INSERT/UPDATE/DELETE ...
+// RETURNING for mutations.
+//
+// JSON values lose their JSON subtype when they leave a subquery, so every
+// nested object or array is passed through json() on the way in; without it
+// json_object would embed it as a string holding JSON text.
+//
+// Order: a hasMany's rows are picked by an ordered, limited subquery and
+// aggregated with json_group_array(x ORDER BY key) (SQLite 3.44+), because
+// SQLite does not promise that an aggregate sees rows in its subquery's
+// order (it does in practice, so no test can tell the two apart today).
+//
+// Matching: SQLite's LIKE ignores ASCII case, while AppSync's beginsWith and
+// contains (and PostgreSQL's LIKE) do not. This package renders those three
+// operators with GLOB, which is case-sensitive, on a pattern whose GLOB
+// wildcards (* ? [) are each wrapped in brackets so user text matches
+// literally. A prefix GLOB can use an index, as a prefix LIKE would. The
+// shared Builder renders LIKE, so where walks And/Or/Not itself and hands
+// every other predicate to Builder.Where; a Dialect hook for string
+// matching in sqlgen would make that walk unnecessary.
+//
+// Mutations: RETURNING may not name the statement's table by an alias, so
+// mutations qualify columns by the table's own name, and its correlated
+// subqueries see the database after the change (FK actions included).
+// Insert and update are one statement, INSERT/UPDATE ... RETURNING <object>:
+// the new row as stored, generated key included, with its relationships as
+// they are now. Delete is one statement when the returned object has only
+// columns (RETURNING gives the old row's values); with nested relationships
+// it is a read of the object and then the delete, in the executor's
+// transaction, because after the delete an ON DELETE CASCADE has already
+// removed the children the result should show (PostgreSQL's delete shows
+// them: its CTE reads the snapshot from before the statement). The
+// executor should open SQLite write transactions with BEGIN IMMEDIATE, so
+// that the read and the write see the same row.
+//
+// Values are formatted as the PostgreSQL compiler formats them, by the
+// field's GraphQL type and declared type (SQLite stores any type in any
+// column, so the declared type says what the value means):
+//   - AWSDateTime: strftime('%Y-%m-%dT%H:%M:%fZ', v, 'auto'): text in any
+//     form SQLite's date functions read (zone offsets are converted to UTC),
+//     or a number (unix seconds, or a Julian day number, per 'auto');
+//     text that is no date gives null.
+//   - AWSDate: date(v, 'auto'); AWSTime: strftime('%H:%M:%f', v, 'auto').
+//   - Boolean: true/false by SQLite's truthiness (0 is false), via
+//     json('true')/json('false').
+//   - Int: a number, or a string of digits beyond ±(2^53−1).
+//   - Float: a number. NUMERIC columns keep 1.00 as the integer 1, so it
+//     comes out as 1 where PostgreSQL writes 1.00; both parse to the same
+//     value.
+//   - AWSJSON: a string holding the JSON text as stored (a JSONB blob is
+//     converted to text; a number stored through NUMERIC affinity becomes
+//     its text).
+//   - String over a column without TEXT affinity (BLOB, untyped, ...): text
+//     as is, numbers as their text, a BLOB as \x and lower-case hex: the
+//     text PostgreSQL gives for bytea. Columns with TEXT affinity are
+//     emitted as they are; a BLOB written into one fails the query with
+//     "JSON cannot hold BLOB values" rather than being guessed at.
+package sqlite
+
+import (
+	"fmt"
+	"strconv"
+	"strings"
+
+	"github.com/quarrydata/quarry/internal/plan"
+	"github.com/quarrydata/quarry/internal/pred"
+	"github.com/quarrydata/quarry/internal/schema"
+	"github.com/quarrydata/quarry/internal/sqlgen"
+)
+
+// Compiler compiles plans for SQLite.
+type Compiler struct{}
+
+var _ sqlgen.Compiler = Compiler{}
+
+type dialect struct{}
+
+func (dialect) QuoteIdent(name string) string {
+	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
+}
+
+// Placeholder numbers its markers (?1, ?2, ...) so that the SQL text says
+// which argument goes where, as PostgreSQL's $n do.
+func (dialect) Placeholder(n int) string { return "?" + strconv.Itoa(n) }
+func (dialect) LikeEscape() sqlgen.Raw   { return ` ESCAPE '\'` }
+func (dialect) Length() sqlgen.Raw       { return "length" }
+func (dialect) ArrayContains(_ *sqlgen.Builder, _ sqlgen.Alias, column string, _ any) error {
+	return fmt.Errorf("sqlite: column %q is not a list: SQLite has no array columns, so contains cannot test for an element", column)
+}
+
+func newBuilder() *sqlgen.Builder { return sqlgen.NewBuilder(dialect{}) }
+
+func table(b *sqlgen.Builder, m *schema.Model) {
+	if m.Table.Schema != "" {
+		b.Ident(m.Table.Schema)
+		b.Raw(".")
+	}
+	b.Ident(m.Table.Name)
+}
+
+// Select compiles a get (one row, one column) or a list (rows of the
+// object and its key).
+func (Compiler) Select(s *plan.Select) (sqlgen.Statement, error) {
+	b := newBuilder()
+	t := b.NewAlias()
+	b.Raw("SELECT ")
+	if err := object(b, t, s); err != nil {
+		return sqlgen.Statement{}, err
+	}
+	if !s.Single {
+		b.Raw(", json_array(")
+		keyCols(b, t, s.Model)
+		b.Raw(")")
+	}
+	b.Raw(" FROM ")
+	table(b, s.Model)
+	b.Raw(" ")
+	b.WriteAlias(t)
+	b.Raw(" WHERE ")
+	if err := where(b, t, s.Where); err != nil {
+		return sqlgen.Statement{}, err
+	}
+	if len(s.After) > 0 {
+		b.Raw(" AND ")
+		after(b, t, s)
+	}
+	if !s.Single {
+		b.Raw(" ORDER BY ")
+		orderBy(b, t, s)
+	}
+	switch {
+	case s.Single:
+		b.Raw(" LIMIT 1")
+	case s.Limit > 0:
+		b.Raw(" LIMIT ")
+		b.Int(s.Limit + 1)
+	}
+	return b.Statement(), nil
+}
+
+func keyCols(b *sqlgen.Builder, t sqlgen.Alias, m *schema.Model) {
+	for i, k := range m.PrimaryKey {
+		if i > 0 {
+			b.Raw(", ")
+		}
+		b.Col(t, m.Field(k).Column)
+	}
+}
+
+// after writes the keyset condition (k1, k2) > (?1, ?2) with row values
+// (SQLite 3.15+).
+func after(b *sqlgen.Builder, t sqlgen.Alias, s *plan.Select) {
+	b.Raw("(")
+	keyCols(b, t, s.Model)
+	if s.Desc {
+		b.Raw(") < (")
+	} else {
+		b.Raw(") > (")
+	}
+	for i, v := range s.After {
+		if i > 0 {
+			b.Raw(", ")
+		}
+		b.Arg(v)
+	}
+	b.Raw(")")
+}
+
+func orderBy(b *sqlgen.Builder, t sqlgen.Alias, s *plan.Select) {
+	for i, k := range s.Model.PrimaryKey {
+		if i > 0 {
+			b.Raw(", ")
+		}
+		b.Col(t, s.Model.Field(k).Column)
+		if s.Desc {
+			b.Raw(" DESC")
+		}
+	}
+}
+
+// chunk is how many keys one json_object or json_insert call takes. SQLite's
+// default limit is 127 arguments per function (modernc's build allows
+// 1000); 60 keys stay under the default, so the SQL runs on any build.
+const chunk = 60
+
+// object writes the JSON object for the row aliased t. Past chunk keys it
+// adds the rest with json_insert, which appends new keys in order, so the
+// key order stays the query's.
+func object(b *sqlgen.Builder, t sqlgen.Alias, s *plan.Select) error {
+	n := len(s.Fields)
+	extra := 0
+	if n > chunk {
+		extra = (n - 1) / chunk
+	}
+	for range extra {
+		b.Raw("json_insert(")
+	}
+	b.Raw("json_object(")
+	for i, o := range s.Fields {
+		if i > 0 && i%chunk == 0 {
+			b.Raw("), ")
+		} else if i > 0 {
+			b.Raw(", ")
+		}
+		if i >= chunk {
+			// A path for json_insert: keys are GraphQL names
+			// ([_A-Za-z][_0-9A-Za-z]*), safe inside '$."..."'.
+			b.Str(`$."` + o.Key + `"`)
+		} else {
+			b.Str(o.Key)
+		}
+		b.Raw(", ")
+		if err := value(b, t, o); err != nil {
+			return err
+		}
+	}
+	b.Raw(")")
+	return nil
+}
+
+// maxSafe is 2^53−1, the largest integer a JSON reader using doubles (every
+// JavaScript client) keeps exact.
+const maxSafe sqlgen.Raw = "9007199254740991"
+
+func value(b *sqlgen.Builder, t sqlgen.Alias, o plan.Output) error {
+	switch {
+	case o.Typename != "":
+		b.Str(o.Typename)
+		return nil
+	case o.Nested != nil:
+		return nested(b, t, o)
+	}
+	f := o.Field
+	col := func() { b.Col(t, f.Column) }
+	switch {
+	case f.IsList:
+		return fmt.Errorf("sqlite: field %q is a list, but SQLite has no array columns", f.Name)
+	case f.Type == schema.Boolean:
+		b.Raw("json(CASE WHEN ")
+		col()
+		b.Raw(" THEN 'true' WHEN NOT ")
+		col()
+		b.Raw(" THEN 'false' END)")
+	case f.Type == schema.Int && f.Int64:
+		// Only integers can be out of range; a REAL or TEXT value in an
+		// INTEGER column (SQLite allows it) goes out as it is.
+		b.Raw("CASE WHEN typeof(")
+		col()
+		b.Raw(") = 'integer' AND ")
+		col()
+		b.Raw(" NOT BETWEEN -" + maxSafe + " AND " + maxSafe + " THEN CAST(")
+		col()
+		b.Raw(" AS TEXT) ELSE ")
+		col()
+		b.Raw(" END")
+	case f.Type == schema.AWSDateTime:
+		// 'auto' reads a number as unix seconds or a Julian day number;
+		// it leaves text alone.
+		b.Raw("strftime('%Y-%m-%dT%H:%M:%fZ', ")
+		col()
+		b.Raw(", 'auto')")
+	case f.Type == schema.AWSDate:
+		b.Raw("date(")
+		col()
+		b.Raw(", 'auto')")
+	case f.Type == schema.AWSTime:
+		b.Raw("strftime('%H:%M:%f', ")
+		col()
+		b.Raw(", 'auto')")
+	case f.Type == schema.AWSJSON:
+		// JSON travels as a string holding JSON text. "|| ''" makes the
+		// text of a JSONB blob plain text: json() alone would keep the JSON
+		// subtype and json_object would embed the value instead.
+		b.Raw("CASE WHEN typeof(")
+		col()
+		b.Raw(") = 'blob' THEN json(")
+		col()
+		b.Raw(") || '' ELSE CAST(")
+		col()
+		b.Raw(" AS TEXT) END")
+	case f.Type == schema.String && !f.IsEnum && !textAffinity(f.DBType),
+		f.Type == schema.ID && !textAffinity(f.DBType):
+		// json_object rejects BLOBs and writes numbers as numbers; a
+		// String field wants text.
+		b.Raw("CASE WHEN typeof(")
+		col()
+		b.Raw(`) = 'blob' THEN '\x' || lower(hex(`)
+		col()
+		b.Raw(")) ELSE CAST(")
+		col()
+		b.Raw(" AS TEXT) END")
+	default:
+		col()
+	}
+	return nil
+}
+
+// textAffinity reports whether a declared type gives a column TEXT affinity
+// (sqlite.org/datatype3.html, 3.1: rule 1, INT, comes first), so every
+// value but a BLOB is stored as text.
+func textAffinity(dbType string) bool {
+	if strings.Contains(dbType, "int") {
+		return false
+	}
+	return strings.Contains(dbType, "char") || strings.Contains(dbType, "clob") || strings.Contains(dbType, "text")
+}
+
+// nested writes a relationship as a correlated subquery: one object (or
+// null) for belongsTo/hasOne, a connection object for hasMany.
+func nested(b *sqlgen.Builder, outer sqlgen.Alias, o plan.Output) error {
+	s := o.Nested
+	t := b.NewAlias()
+	if o.Connection == nil {
+		b.Raw("json((SELECT ")
+		if err := object(b, t, s); err != nil {
+			return err
+		}
+		b.Raw(" FROM ")
+		table(b, s.Model)
+		b.Raw(" ")
+		b.WriteAlias(t)
+		if err := joinWhere(b, outer, t, o); err != nil {
+			return err
+		}
+		b.Raw(" LIMIT 1))")
+		return nil
+	}
+	b.Raw("json_object(")
+	for i, k := range o.Connection {
+		if i > 0 {
+			b.Raw(", ")
+		}
+		b.Str(k.Key)
+		b.Raw(", ")
+		switch k.What {
+		case "items":
+			if err := items(b, outer, t, o); err != nil {
+				return err
+			}
+		case "__typename":
+			b.Str(k.Typename)
+		default:
+			// Nested pages are not resumable yet: the first page is all
+			// a nested selection returns.
+			b.Raw("NULL")
+		}
+	}
+	b.Raw(")")
+	return nil
+}
+
+// items writes a hasMany's rows as a JSON array in key order: the inner
+// subquery picks the first Limit rows by key, and the aggregate's own ORDER
+// BY puts them in order, since the subquery's order does not reach the
+// aggregate by any guarantee.
+func items(b *sqlgen.Builder, outer, t sqlgen.Alias, o plan.Output) error {
+	s := o.Nested
+	x := b.NewAlias()
+	b.Raw("json((SELECT json_group_array(json(")
+	b.WriteAlias(x)
+	b.Raw(".o) ORDER BY ")
+	for i := range s.Model.PrimaryKey {
+		if i > 0 {
+			b.Raw(", ")
+		}
+		b.WriteAlias(x)
+		b.Raw(".k")
+		b.Int(i)
+		if s.Desc {
+			b.Raw(" DESC")
+		}
+	}
+	b.Raw(") FROM (SELECT ")
+	if err := object(b, t, s); err != nil {
+		return err
+	}
+	b.Raw(" AS o")
+	for i, k := range s.Model.PrimaryKey {
+		b.Raw(", ")
+		b.Col(t, s.Model.Field(k).Column)
+		b.Raw(" AS k")
+		b.Int(i)
+	}
+	b.Raw(" FROM ")
+	table(b, s.Model)
+	b.Raw(" ")
+	b.WriteAlias(t)
+	if err := joinWhere(b, outer, t, o); err != nil {
+		return err
+	}
+	b.Raw(" ORDER BY ")
+	orderBy(b, t, s)
+	if s.Limit > 0 {
+		b.Raw(" LIMIT ")
+		b.Int(s.Limit)
+	}
+	b.Raw(") ")
+	b.WriteAlias(x)
+	b.Raw("))")
+	return nil
+}
+
+func joinWhere(b *sqlgen.Builder, outer, inner sqlgen.Alias, o plan.Output) error {
+	b.Raw(" WHERE ")
+	for i, j := range o.Join {
+		if i > 0 {
+			b.Raw(" AND ")
+		}
+		b.Col(inner, j.Inner)
+		b.Raw(" = ")
+		b.Col(outer, j.Outer)
+	}
+	if o.Nested.Where != nil {
+		b.Raw(" AND ")
+		return where(b, inner, o.Nested.Where)
+	}
+	return nil
+}
+
+// where renders e as Builder.Where does, except that beginsWith, contains
+// and notContains on string columns match case-sensitively, with GLOB.
+func where(b *sqlgen.Builder, t sqlgen.Alias, e pred.Expr) error {
+	switch x := e.(type) {
+	case pred.And:
+		return join(b, t, x, " AND ", "TRUE")
+	case pred.Or:
+		return join(b, t, x, " OR ", "FALSE")
+	case pred.Not:
+		b.Raw("NOT (")
+		if err := where(b, t, x.X); err != nil {
+			return err
+		}
+		b.Raw(")")
+		return nil
+	case pred.Cmp:
+		if !x.List && (x.Op == pred.BeginsWith || x.Op == pred.Contains || x.Op == pred.NotContains) {
+			return glob(b, t, x)
+		}
+	}
+	return b.Where(t, e)
+}
+
+func join(b *sqlgen.Builder, t sqlgen.Alias, list []pred.Expr, sep, empty sqlgen.Raw) error {
+	if len(list) == 0 {
+		b.Raw(empty)
+		return nil
+	}
+	b.Raw("(")
+	for i, e := range list {
+		if i > 0 {
+			b.Raw(sep)
+		}
+		if err := where(b, t, e); err != nil {
+			return err
+		}
+	}
+	b.Raw(")")
+	return nil
+}
+
+// glob writes a case-sensitive prefix or substring match, shaped as the
+// shared LIKE rendering is (notContains keeps NULLs: a missing value does
+// not contain anything).
+func glob(b *sqlgen.Builder, t sqlgen.Alias, c pred.Cmp) error {
+	text := fmt.Sprint(c.Value)
+	if strings.ContainsRune(text, 0) {
+		// GLOB stops at a NUL, so the match would ignore the rest of the
+		// text; PostgreSQL rejects NUL in text altogether.
+		return fmt.Errorf("sqlite: %s on %q: the text contains a NUL character", c.Op, c.Column)
+	}
+	if c.Op == pred.BeginsWith {
+		b.Col(t, c.Column)
+		b.Raw(" GLOB ")
+		b.Arg(globPattern(text, false))
+		return nil
+	}
+	if c.Op == pred.NotContains {
+		b.Raw("(NOT ")
+	}
+	b.Raw("(")
+	b.Col(t, c.Column)
+	b.Raw(" GLOB ")
+	b.Arg(globPattern(text, true))
+	b.Raw(")")
+	if c.Op == pred.NotContains {
+		b.Raw(" OR ")
+		b.Col(t, c.Column)
+		b.Raw(" IS NULL)")
+	}
+	return nil
+}
+
+// globPattern makes s match literally in a GLOB pattern (each of * ? [
+// becomes a one-character class: [*] [?] [[]; a ] outside a class is
+// already literal, and GLOB has no escape character), then adds the
+// wildcard a prefix or substring match needs.
+func globPattern(s string, substring bool) string {
+	r := strings.NewReplacer(`*`, `[*]`, `?`, `[?]`, `[`, `[[]`)
+	p := r.Replace(s) + "*"
+	if substring {
+		p = "*" + p
+	}
+	return p
+}
+
+// target is the name a mutation's columns are qualified with: RETURNING
+// does not accept a table alias (SQLite 3.54: "no such column: t1.x"), so
+// the statement names its table throughout.
+func target(b *sqlgen.Builder, m *schema.Model) sqlgen.Alias {
+	// A table named like a generated alias (t3) would be shadowed inside a
+	// nested subquery that uses that alias (SQLite compares names without
+	// regard to case or quotes): use up the aliases up to that name, so
+	// that the builder never hands it out.
+	if n, ok := aliasNumber(m.Table.Name); ok {
+		for {
+			if a := b.NewAlias(); string(a) == "t"+strconv.Itoa(n) {
+				break
+			}
+		}
+	}
+	// The quoted name comes from the IR through the dialect's quoting, as
+	// Builder.Ident writes it.
+	return sqlgen.Alias(dialect{}.QuoteIdent(m.Table.Name))
+}
+
+// aliasNumber reports whether name reads as a generated alias "t<n>" that a
+// statement could reach (no statement Quarry writes has 10000 aliases).
+func aliasNumber(name string) (int, bool) {
+	if len(name) < 2 || (name[0] != 't' && name[0] != 'T') || name[1] == '0' {
+		return 0, false
+	}
+	n, err := strconv.Atoi(name[1:])
+	if err != nil || n < 1 || n > 10000 || strconv.Itoa(n) != name[1:] {
+		return 0, false
+	}
+	return n, true
+}
+
+func returning(b *sqlgen.Builder, t sqlgen.Alias, ret *plan.Select) error {
+	b.Raw(" RETURNING ")
+	return object(b, t, ret)
+}
+
+// Insert compiles INSERT ... RETURNING <object>: one statement that returns
+// the row as stored, the generated rowid key included.
+func (Compiler) Insert(s *plan.Insert) (sqlgen.Mutation, error) {
+	b := newBuilder()
+	t := target(b, s.Model)
+	b.Raw("INSERT INTO ")
+	table(b, s.Model)
+	if len(s.Columns) == 0 {
+		b.Raw(" DEFAULT VALUES")
+	} else {
+		b.Raw(" (")
+		for i, col := range s.Columns {
+			if i > 0 {
+				b.Raw(", ")
+			}
+			b.Ident(col)
+		}
+		b.Raw(") VALUES (")
+		for i, v := range s.Values {
+			if i > 0 {
+				b.Raw(", ")
+			}
+			b.Arg(v)
+		}
+		b.Raw(")")
+	}
+	if err := returning(b, t, s.Return); err != nil {
+		return sqlgen.Mutation{}, err
+	}
+	return sqlgen.One(b.Statement()), nil
+}
+
+// keyWhere writes " WHERE key AND condition" over the row aliased t.
+func keyWhere(b *sqlgen.Builder, t sqlgen.Alias, key, cond pred.Expr) error {
+	b.Raw(" WHERE ")
+	if err := where(b, t, key); err != nil {
+		return err
+	}
+	if cond != nil {
+		b.Raw(" AND ")
+		return where(b, t, cond)
+	}
+	return nil
+}
+
+// read compiles the select of the object of the row with key, if cond
+// holds, for the mutations that read instead of returning.
+func read(model *schema.Model, key, cond pred.Expr, ret *plan.Select) (sqlgen.Statement, error) {
+	b := newBuilder()
+	t := b.NewAlias()
+	b.Raw("SELECT ")
+	if err := object(b, t, ret); err != nil {
+		return sqlgen.Statement{}, err
+	}
+	b.Raw(" FROM ")
+	table(b, model)
+	b.Raw(" ")
+	b.WriteAlias(t)
+	if err := keyWhere(b, t, key, cond); err != nil {
+		return sqlgen.Statement{}, err
+	}
+	b.Raw(" LIMIT 1")
+	return b.Statement(), nil
+}
+
+// Update compiles UPDATE ... WHERE key AND condition RETURNING <object>; no
+// row back means the row is missing or the condition failed. An update
+// that sets nothing is a read of the row: a no-op assignment would fire
+// triggers and foreign-key actions for nothing.
+func (Compiler) Update(s *plan.Update) (sqlgen.Mutation, error) {
+	if len(s.Columns) == 0 {
+		st, err := read(s.Model, s.Key, s.Where, s.Return)
+		if err != nil {
+			return sqlgen.Mutation{}, err
+		}
+		return sqlgen.One(st), nil
+	}
+	b := newBuilder()
+	t := target(b, s.Model)
+	b.Raw("UPDATE ")
+	table(b, s.Model)
+	b.Raw(" SET ")
+	for i, col := range s.Columns {
+		if i > 0 {
+			b.Raw(", ")
+		}
+		b.Ident(col)
+		b.Raw(" = ")
+		b.Arg(s.Values[i])
+	}
+	if err := keyWhere(b, t, s.Key, s.Where); err != nil {
+		return sqlgen.Mutation{}, err
+	}
+	if err := returning(b, t, s.Return); err != nil {
+		return sqlgen.Mutation{}, err
+	}
+	return sqlgen.One(b.Statement()), nil
+}
+
+// Delete compiles DELETE ... RETURNING <object> when the object has only
+// columns. With nested relationships it reads the object first and then
+// deletes (MustAffect): RETURNING's subqueries would see the database after
+// the delete, children removed by ON DELETE CASCADE included.
+func (Compiler) Delete(s *plan.Delete) (sqlgen.Mutation, error) {
+	if hasNested(s.Return) {
+		rd, err := read(s.Model, s.Key, s.Where, s.Return)
+		if err != nil {
+			return sqlgen.Mutation{}, err
+		}
+		b := newBuilder()
+		t := target(b, s.Model)
+		b.Raw("DELETE FROM ")
+		table(b, s.Model)
+		if err := keyWhere(b, t, s.Key, s.Where); err != nil {
+			return sqlgen.Mutation{}, err
+		}
+		return sqlgen.Mutation{Steps: []sqlgen.Step{
+			{Statement: rd, Returns: true},
+			{Statement: b.Statement(), MustAffect: true},
+		}}, nil
+	}
+	b := newBuilder()
+	t := target(b, s.Model)
+	b.Raw("DELETE FROM ")
+	table(b, s.Model)
+	if err := keyWhere(b, t, s.Key, s.Where); err != nil {
+		return sqlgen.Mutation{}, err
+	}
+	if err := returning(b, t, s.Return); err != nil {
+		return sqlgen.Mutation{}, err
+	}
+	return sqlgen.One(b.Statement()), nil
+}
+
+func hasNested(s *plan.Select) bool {
+	for _, o := range s.Fields {
+		if o.Nested != nil {
+			return true
+		}
+	}
+	return false
+}

@@ -1,0 +1,1 @@
+INSERT INTO "Artist" ("Name") VALUES (?1) RETURNING json_object('ArtistId', CASE WHEN typeof("Artist"."ArtistId") = 'integer' AND "Artist"."ArtistId" NOT BETWEEN -9007199254740991 AND 9007199254740991 THEN CAST("Artist"."ArtistId" AS TEXT) ELSE "Artist"."ArtistId" END, 'Name', "Artist"."Name")

@@ -1,0 +1,1 @@
+UPDATE "Artist" SET "Name" = ?1 WHERE "Artist"."ArtistId" = ?2 AND "Artist"."Name" = ?3 RETURNING json_object('ArtistId', CASE WHEN typeof("Artist"."ArtistId") = 'integer' AND "Artist"."ArtistId" NOT BETWEEN -9007199254740991 AND 9007199254740991 THEN CAST("Artist"."ArtistId" AS TEXT) ELSE "Artist"."ArtistId" END, 'Name', "Artist"."Name")

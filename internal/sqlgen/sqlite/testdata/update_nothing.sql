@@ -1,0 +1,1 @@
+SELECT json_object('ArtistId', CASE WHEN typeof(t1."ArtistId") = 'integer' AND t1."ArtistId" NOT BETWEEN -9007199254740991 AND 9007199254740991 THEN CAST(t1."ArtistId" AS TEXT) ELSE t1."ArtistId" END, 'Name', t1."Name") FROM "Artist" t1 WHERE t1."ArtistId" = ?1 LIMIT 1

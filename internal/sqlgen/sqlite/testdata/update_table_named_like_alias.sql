@@ -1,0 +1,1 @@
+UPDATE "T2" SET "parent" = ?1 WHERE "T2"."id" = ?2 RETURNING json_object('label', "T2"."label", 'parent', json((SELECT json_object('label', t3."label") FROM "T2" t3 WHERE t3."id" = "T2"."parent" LIMIT 1)))
