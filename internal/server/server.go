@@ -1,0 +1,248 @@
+// Package server puts the API on HTTP: POST /graphql (AppSync's request
+// and response shapes, API-key checks), GraphiQL at /, /healthz, Prometheus
+// metrics at /metrics, CORS for browsers, a request id on every response,
+// and graceful shutdown. The engine behind it can be swapped at any time
+// (the sandbox does so on every schema change); requests in flight finish
+// on the engine they started with.
+package server
+
+import (
+	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/collectors"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
+
+	"github.com/quarrydata/quarry/internal/pipeline"
+	"github.com/quarrydata/quarry/internal/qerr"
+)
+
+// MaxBody bounds a request body.
+const MaxBody = 1 << 20
+
+// APIKey is an accepted key and when it stops working.
+type APIKey struct {
+	Key     string
+	Expires time.Time
+}
+
+// Server serves one API.
+type Server struct {
+	engine  atomic.Pointer[pipeline.Engine]
+	keys    atomic.Pointer[[]APIKey]
+	log     *slog.Logger
+	metrics *metrics
+	mux     *http.ServeMux
+	// Ready reports whether the database answers, for /healthz.
+	Ready func(ctx context.Context) error
+}
+
+// New returns a server for engine, accepting keys.
+func New(engine *pipeline.Engine, keys []APIKey, log *slog.Logger) *Server {
+	s := &Server{log: log, mux: http.NewServeMux()}
+	s.Swap(engine)
+	s.SetKeys(keys)
+	s.metrics = newMetrics(func() float64 {
+		if e := s.engine.Load(); e != nil && e.Exec != nil {
+			return float64(e.Exec.InUse())
+		}
+		return 0
+	})
+	s.mux.HandleFunc("/graphql", s.graphql)
+	s.mux.HandleFunc("/healthz", s.healthz)
+	s.mux.Handle("/metrics", promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}))
+	s.mux.HandleFunc("/{$}", s.graphiql)
+	return s
+}
+
+// Swap makes engine serve all requests that start from now on.
+func (s *Server) Swap(engine *pipeline.Engine) { s.engine.Store(engine) }
+
+// SetKeys replaces the accepted API keys.
+func (s *Server) SetKeys(keys []APIKey) { s.keys.Store(&keys) }
+
+// Handler is the server's HTTP handler.
+func (s *Server) Handler() http.Handler { return s.mux }
+
+// Serve runs the server on ln until ctx ends, then drains requests in
+// flight for up to drain before closing.
+func (s *Server) Serve(ctx context.Context, ln net.Listener, drain time.Duration) error {
+	hs := &http.Server{
+		Handler:           s.mux,
+		ReadHeaderTimeout: 10 * time.Second,
+		IdleTimeout:       2 * time.Minute,
+		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), drain)
+	defer cancel()
+	if err := hs.Shutdown(sctx); err != nil {
+		return err
+	}
+	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+func newRequestID() string {
+	var b [16]byte
+	_, _ = rand.Read(b[:])
+	h := hex.EncodeToString(b[:])
+	return h[:8] + "-" + h[8:12] + "-" + h[12:16] + "-" + h[16:20] + "-" + h[20:]
+}
+
+// cors answers browsers: the client sends x-api-key, authorization and its
+// own headers, so a preflight must allow them.
+func cors(w http.ResponseWriter, r *http.Request) {
+	h := w.Header()
+	origin := r.Header.Get("Origin")
+	if origin == "" {
+		origin = "*"
+	}
+	h.Set("Access-Control-Allow-Origin", origin)
+	h.Set("Vary", "Origin")
+	h.Set("Access-Control-Allow-Methods", "POST, GET, OPTIONS")
+	allow := "x-api-key, x-amz-user-agent, authorization, content-type, x-amz-date, x-amz-security-token"
+	if req := r.Header.Get("Access-Control-Request-Headers"); req != "" {
+		allow = req
+	}
+	h.Set("Access-Control-Allow-Headers", allow)
+	h.Set("Access-Control-Expose-Headers", "x-amzn-RequestId, x-amzn-ErrorType")
+	h.Set("Access-Control-Max-Age", "86400")
+}
+
+func (s *Server) graphql(w http.ResponseWriter, r *http.Request) {
+	start := time.Now()
+	id := newRequestID()
+	w.Header().Set("x-amzn-RequestId", id)
+	cors(w, r)
+	switch r.Method {
+	case http.MethodOptions:
+		w.WriteHeader(http.StatusNoContent)
+		return
+	case http.MethodPost:
+	default:
+		w.Header().Set("Allow", "POST, OPTIONS")
+		s.writeError(w, http.StatusMethodNotAllowed, "BadRequestException", "Send GraphQL requests as POST with a JSON body {query, variables}.")
+		return
+	}
+	if !s.authorized(r) {
+		s.metrics.requests.WithLabelValues("unauthorized", "401").Inc()
+		s.writeError(w, http.StatusUnauthorized, "UnauthorizedException", "You are not authorized to make this call.")
+		return
+	}
+	var req pipeline.Request
+	body, err := io.ReadAll(io.LimitReader(r.Body, MaxBody+1))
+	if err == nil && len(body) > MaxBody {
+		s.writeError(w, http.StatusRequestEntityTooLarge, "PayloadTooLargeException", "The request body is over 1 MiB.")
+		return
+	}
+	if err != nil || json.Unmarshal(body, &req) != nil || strings.TrimSpace(req.Query) == "" {
+		s.writeError(w, http.StatusBadRequest, "BadRequestException", `The body must be JSON: {"query": "...", "variables": {...}}.`)
+		return
+	}
+	engine := s.engine.Load()
+	resp := engine.Serve(r.Context(), req, id)
+	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
+	raw, err := json.Marshal(resp)
+	if err != nil {
+		resp = pipeline.ErrorResponse(qerr.Wrap(qerr.Internal, "encode response", err), engine.Debug)
+		raw, _ = json.Marshal(resp)
+	}
+	_, _ = w.Write(raw)
+	op := resp.Operation
+	if op == "" {
+		op = "invalid"
+	}
+	status := "ok"
+	if len(resp.Errors) > 0 {
+		status = "error"
+	}
+	s.metrics.requests.WithLabelValues(op, status).Inc()
+	s.metrics.latency.WithLabelValues(op).Observe(time.Since(start).Seconds())
+}
+
+// authorized checks the x-api-key header against the accepted keys, in
+// constant time, refusing expired ones.
+func (s *Server) authorized(r *http.Request) bool {
+	got := r.Header.Get("x-api-key")
+	if got == "" {
+		return false
+	}
+	now := time.Now()
+	for _, k := range *s.keys.Load() {
+		if subtle.ConstantTimeCompare([]byte(got), []byte(k.Key)) == 1 {
+			return k.Expires.IsZero() || now.Before(k.Expires)
+		}
+	}
+	return false
+}
+
+// writeError answers as AppSync does for requests it refuses before
+// running them.
+func (s *Server) writeError(w http.ResponseWriter, status int, errorType, msg string) {
+	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
+	w.Header().Set("x-amzn-ErrorType", errorType)
+	w.WriteHeader(status)
+	raw, _ := json.Marshal(map[string]any{"errors": []map[string]string{{"errorType": errorType, "message": msg}}})
+	_, _ = w.Write(raw)
+}
+
+func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
+	w.Header().Set("Content-Type", "application/json")
+	if s.Ready != nil {
+		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+		defer cancel()
+		if err := s.Ready(ctx); err != nil {
+			w.WriteHeader(http.StatusServiceUnavailable)
+			_, _ = w.Write([]byte(`{"status":"database unreachable"}`))
+			return
+		}
+	}
+	_, _ = w.Write([]byte(`{"status":"ok"}`))
+}
+
+type metrics struct {
+	reg      *prometheus.Registry
+	requests *prometheus.CounterVec
+	latency  *prometheus.HistogramVec
+}
+
+func newMetrics(inUse func() float64) *metrics {
+	m := &metrics{
+		reg: prometheus.NewRegistry(),
+		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "quarry_requests_total", Help: "GraphQL requests by operation kind and outcome.",
+		}, []string{"operation", "status"}),
+		latency: prometheus.NewHistogramVec(prometheus.HistogramOpts{
+			Name: "quarry_request_duration_seconds", Help: "GraphQL request latency by operation kind.",
+			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 16),
+		}, []string{"operation"}),
+	}
+	m.reg.MustRegister(m.requests, m.latency,
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "quarry_pool_in_use", Help: "Database connections in use by requests.",
+		}, inUse),
+		collectors.NewGoCollector(),
+	)
+	return m
+}
