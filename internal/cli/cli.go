@@ -28,14 +28,16 @@ type env struct {
 	log            *slog.Logger
 	projectFlag    string
 	secretsDir     string
+	// production makes secrets come only from the environment and
+	// --secrets-dir, never from the sandbox store (quarry serve).
+	production bool
 }
 
 // Main runs the quarry command line and returns the process exit code.
 func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
-	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, redact: &secrets.Redactor{}}
-	e.log = slog.New(slog.NewTextHandler(redactingWriter{e.redact, stderr}, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	e := newEnv(stdin, stdout, stderr)
 
 	root := e.rootCommand()
 	root.SetArgs(args)
@@ -51,6 +53,12 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return 1
 	}
 	return 0
+}
+
+func newEnv(stdin io.Reader, stdout, stderr io.Writer) *env {
+	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, redact: &secrets.Redactor{}}
+	e.log = slog.New(slog.NewTextHandler(redactingWriter{e.redact, stderr}, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	return e
 }
 
 // usageError marks mistakes in how a command was called (exit code 2).
@@ -75,7 +83,7 @@ Start with:
 	root.PersistentFlags().StringVar(&e.projectFlag, "project", "",
 		"project directory whose sandbox secrets to use (default: the nearest parent holding amplify/, package.json or .git, else the current directory)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(e.sandboxCommand(), e.generateCommand(), e.introspectCommand(), e.demoCommand())
+	root.AddCommand(e.sandboxCommand(), e.serveCommand(), e.generateCommand(), e.introspectCommand(), e.demoCommand())
 	return root
 }
 
@@ -114,6 +122,13 @@ func (e *env) sandboxStore() (*secrets.Sandbox, error) {
 func (e *env) secret(name string) (string, error) {
 	if err := secrets.CheckName(name); err != nil {
 		return "", usageError{err}
+	}
+	if e.production {
+		v, err := secrets.Production{Dir: e.secretsDir}.Get(name)
+		if err != nil {
+			return "", fmt.Errorf("secret %s is not set: set the environment variable %s, or put a file of that name in --secrets-dir", name, name)
+		}
+		return v, nil
 	}
 	store, err := e.sandboxStore()
 	if err != nil {

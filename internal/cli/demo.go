@@ -17,21 +17,28 @@ var demoSQL string
 
 func (e *env) demoCommand() *cobra.Command {
 	dir := "quarry-demo"
+	generateOnly := false
 	cmd := &cobra.Command{
 		Use:   "demo",
-		Short: "Create a small SQLite database and generate its schema: Quarry with no setup",
+		Short: "Create a small SQLite database, generate its schema and serve it: Quarry with no setup",
 		Long: `Create a demo project folder with a small SQLite database (venues, events,
 tickets), store its connection URI as the project's sandbox secret
-SQL_CONNECTION_STRING, and run generate schema-from-database on it, writing
-amplify/data/schema.sql.graphql and amplify/data/schema.sql.ts. The generated
-SDL is printed. Running it again starts from a fresh database.`,
-		Example: "  quarry demo\n  quarry demo --dir /tmp/try-quarry",
+SQL_CONNECTION_STRING, run generate schema-from-database on it (writing
+amplify/data/schema.sql.graphql and schema.sql.ts), then start the sandbox on
+it and print a query to try. Running it again starts from a fresh database.`,
+		Example: "  quarry demo\n  quarry demo --dir /tmp/try-quarry --port 4100\n  quarry demo --generate-only",
 		Args:    exactArgs(0, ""),
-		RunE: func(cmd *cobra.Command, args []string) error {
-			return e.demo(cmd.Context(), dir)
-		},
+	}
+	f := e.sandboxServeFlags(cmd)
+	cmd.RunE = func(cmd *cobra.Command, args []string) error {
+		if err := e.demo(cmd.Context(), dir); err != nil || generateOnly {
+			return err
+		}
+		f.dataDir = filepath.Join(e.projectFlag, "amplify", "data")
+		return e.runSandbox(cmd.Context(), f, nil)
 	}
 	cmd.Flags().StringVar(&dir, "dir", dir, "folder to create the demo project in")
+	cmd.Flags().BoolVar(&generateOnly, "generate-only", false, "create the database and the schema files, then stop")
 	return cmd
 }
 
@@ -78,8 +85,9 @@ func (e *env) demo(ctx context.Context, dir string) error {
 		return err
 	}
 	fmt.Fprintf(e.stdout, "%s\n", raw)
-	fmt.Fprintf(e.stderr, "\nNext: point Quarry at your own database:\n"+
+	fmt.Fprintf(e.stderr, "\nTo use your own database instead:\n"+
 		"  quarry sandbox secret set SQL_CONNECTION_STRING\n"+
-		"  quarry generate schema-from-database --connection-uri-secret SQL_CONNECTION_STRING --out amplify/data/schema.sql.ts\n")
+		"  quarry generate schema-from-database --connection-uri-secret SQL_CONNECTION_STRING --out amplify/data/schema.sql.graphql\n"+
+		"  quarry sandbox\n")
 	return nil
 }

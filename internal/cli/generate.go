@@ -37,7 +37,7 @@ func (e *env) addSourceFlags(cmd *cobra.Command, f *sourceFlags) {
 }
 
 // open reads the secrets and connects.
-func (e *env) open(ctx context.Context, f *sourceFlags) (*connect.DB, error) {
+func (e *env) open(ctx context.Context, f *sourceFlags, readOnly bool) (*connect.DB, error) {
 	if f.uriSecret == "" {
 		return nil, usageError{fmt.Errorf("--connection-uri-secret is required: store the URI with `quarry sandbox secret set SQL_CONNECTION_STRING`, then pass --connection-uri-secret SQL_CONNECTION_STRING")}
 	}
@@ -62,7 +62,7 @@ func (e *env) open(ctx context.Context, f *sourceFlags) (*connect.DB, error) {
 		cfg.CACert = []byte(pem)
 	}
 	fmt.Fprintf(e.stderr, "Connecting to %s\n", e.redact.Redact(cfg.Redacted()))
-	return connect.Open(ctx, cfg, connect.Options{ConnectTimeout: f.timeout, ReadOnly: true})
+	return connect.Open(ctx, cfg, connect.Options{ConnectTimeout: f.timeout, ReadOnly: readOnly})
 }
 
 func (e *env) readCatalog(ctx context.Context, db *connect.DB, f *sourceFlags) (*introspect.Catalog, error) {
@@ -130,7 +130,7 @@ func (e *env) generate(ctx context.Context, f *sourceFlags, outs ...string) erro
 		}
 	}
 	start := time.Now()
-	db, err := e.open(ctx, f)
+	db, err := e.open(ctx, f, true)
 	if err != nil {
 		return err
 	}
@@ -204,7 +204,7 @@ see why a column got the type it did.`,
 			if !dump {
 				return usageError{fmt.Errorf("introspect prints the catalog only with --dump")}
 			}
-			db, err := e.open(cmd.Context(), &f)
+			db, err := e.open(cmd.Context(), &f, true)
 			if err != nil {
 				return err
 			}

@@ -14,11 +14,24 @@ import (
 func (e *env) sandboxCommand() *cobra.Command {
 	sb := &cobra.Command{
 		Use:   "sandbox",
-		Short: "Local development: secrets for this project (serving comes with the API)",
-		Long: `Commands for local development. Secrets are stored per project, outside the
-repository, under your user config directory ($XDG_CONFIG_HOME/quarry/sandbox/,
-by default ~/.config/quarry/sandbox/), in a file only you can read (mode 0600).`,
+		Short: "Serve this project locally, reloading on every schema change; manage its secrets",
+		Long: `Serve the project in the current folder: the GraphQL API for amplify/data
+(schema.sql.graphql plus your resource.graphql) on http://127.0.0.1:4000/graphql,
+with GraphiQL at /, /healthz and /metrics. It mints an API key (valid 7 days,
+kept across restarts), writes amplify_outputs.json for the aws-amplify client,
+and rebuilds the API whenever a schema file changes; a schema with errors is
+reported and the last good one keeps serving.
+
+Secrets are stored per project, outside the repository, under your user config
+directory ($XDG_CONFIG_HOME/quarry/sandbox/, by default ~/.config/quarry/sandbox/),
+in a file only you can read (mode 0600).`,
+		Example: `  quarry sandbox
+  quarry sandbox --port 4100 --debug
+  quarry sandbox secret set SQL_CONNECTION_STRING`,
+		Args: exactArgs(0, ""),
 	}
+	sf := e.sandboxServeFlags(sb)
+	sb.RunE = func(cmd *cobra.Command, args []string) error { return e.runSandbox(cmd.Context(), sf, nil) }
 	sec := &cobra.Command{
 		Use:   "secret",
 		Short: "Store, read, list and remove this project's sandbox secrets",

@@ -139,7 +139,7 @@ func TestProductionSecretsFromEnvAndDir(t *testing.T) {
 func TestDemo(t *testing.T) {
 	isolate(t)
 	dir := filepath.Join(t.TempDir(), "demo")
-	code, out, errs := run(t, "", "demo", "--dir", dir)
+	code, out, errs := run(t, "", "demo", "--dir", dir, "--generate-only")
 	if code != 0 {
 		t.Fatalf("demo: %s", errs)
 	}
@@ -155,7 +155,7 @@ func TestDemo(t *testing.T) {
 		t.Error(err)
 	}
 	// A second run starts over without failing.
-	if code, _, errs := run(t, "", "demo", "--dir", dir); code != 0 {
+	if code, _, errs := run(t, "", "demo", "--dir", dir, "--generate-only"); code != 0 {
 		t.Fatalf("second demo: %s", errs)
 	}
 }

@@ -1,0 +1,285 @@
+package cli
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/spf13/cobra"
+
+	"github.com/quarrydata/quarry/internal/api"
+	"github.com/quarrydata/quarry/internal/connect"
+	"github.com/quarrydata/quarry/internal/exec"
+	"github.com/quarrydata/quarry/internal/introspect"
+	"github.com/quarrydata/quarry/internal/pipeline"
+	"github.com/quarrydata/quarry/internal/plan"
+	"github.com/quarrydata/quarry/internal/schema"
+	"github.com/quarrydata/quarry/internal/sdl"
+	"github.com/quarrydata/quarry/internal/server"
+	"github.com/quarrydata/quarry/internal/sqlgen"
+	"github.com/quarrydata/quarry/internal/sqlgen/mysql"
+	"github.com/quarrydata/quarry/internal/sqlgen/postgres"
+	"github.com/quarrydata/quarry/internal/sqlgen/sqlite"
+)
+
+// serveFlags configure sandbox and serve alike.
+type serveFlags struct {
+	host      string
+	port      int
+	dataDir   string
+	pool      int
+	queueWait time.Duration
+	stmtTime  time.Duration
+	debug     bool
+}
+
+func (e *env) addServeFlags(cmd *cobra.Command, f *serveFlags, defaultHost string) {
+	cmd.Flags().StringVar(&f.host, "host", defaultHost, "address to listen on")
+	cmd.Flags().IntVar(&f.port, "port", 4000, "port to listen on")
+	cmd.Flags().StringVar(&f.dataDir, "data", "amplify/data", "folder holding schema.sql.graphql and your resource.graphql")
+	cmd.Flags().IntVar(&f.pool, "pool", 16, "database connections used at once; requests beyond it queue")
+	cmd.Flags().DurationVar(&f.queueWait, "queue-wait", 5*time.Second, "how long a request waits for a connection before failing with \"database busy\"")
+	cmd.Flags().DurationVar(&f.stmtTime, "statement-timeout", 10*time.Second, "longest a statement may run")
+	cmd.Flags().BoolVar(&f.debug, "debug", os.Getenv("DEBUG_MODE") == "true", "show database errors to clients (default from DEBUG_MODE=true); the log always has them")
+}
+
+// built is one ready-to-serve API and what it holds open.
+type built struct {
+	engine *pipeline.Engine
+	db     *connect.DB
+	schema *schema.Schema
+}
+
+// build loads the schema files, connects, checks the schema against the
+// database and builds the engine. It does not touch the running server:
+// the caller swaps the result in only when everything succeeded.
+func (e *env) build(ctx context.Context, f *serveFlags, tokens *plan.Tokens) (*built, error) {
+	s, err := sdl.Load(f.dataDir)
+	if err != nil {
+		return nil, err
+	}
+	if s.Database.ConnectionURISecret == "" {
+		return nil, fmt.Errorf("%s has no generated schema (extend schema @database(...)): run `quarry generate schema-from-database --out %s/schema.sql.graphql` first", f.dataDir, f.dataDir)
+	}
+	src := &sourceFlags{uriSecret: s.Database.ConnectionURISecret, certSecret: s.Database.SSLCertSecret, timeout: defaultConnectTimeout}
+	db, err := e.open(ctx, src, false)
+	if err != nil {
+		return nil, err
+	}
+	cat, err := introspect.Read(ctx, db.SQL, db.Engine, introspect.Options{Database: db.Config.Database, Schemas: schemasOf(s)})
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	if err := schema.Bind(s, cat); err != nil {
+		db.Close()
+		return nil, err
+	}
+	a, err := api.Build(s)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	compiler, err := compilerFor(db)
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	eng := &pipeline.Engine{
+		API: a,
+		Planner: &plan.Builder{API: a, Tokens: tokens,
+			Now:   func() string { return time.Now().UTC().Format("2006-01-02T15:04:05.000Z") },
+			NewID: func() string { return uuid.NewString() }},
+		Compiler: compiler,
+		Exec:     exec.New(db.SQL, exec.Options{PoolSize: f.pool, QueueWait: f.queueWait, StatementTimeout: f.stmtTime}),
+		Log:      e.log,
+		Debug:    f.debug,
+	}
+	return &built{engine: eng, db: db, schema: s}, nil
+}
+
+// compilerFor is the one place that picks a SQL dialect.
+func compilerFor(db *connect.DB) (sqlgen.Compiler, error) {
+	switch db.Engine {
+	case connect.Postgres:
+		return postgres.Compiler{}, nil
+	case connect.MySQL:
+		return mysql.Compiler{Flavor: db.Flavor}, nil
+	case connect.SQLite:
+		return sqlite.Compiler{}, nil
+	}
+	return nil, fmt.Errorf("no SQL compiler for engine %q", db.Engine)
+}
+
+// schemasOf lists the PostgreSQL schemas a schema's models live in, the
+// default one first.
+func schemasOf(s *schema.Schema) []string {
+	out := []string{"public"}
+	for _, m := range s.Models {
+		if m.Table.Schema != "" && !contains(out, m.Table.Schema) {
+			out = append(out, m.Table.Schema)
+		}
+	}
+	return out
+}
+
+func contains(list []string, s string) bool {
+	for _, x := range list {
+		if x == s {
+			return true
+		}
+	}
+	return false
+}
+
+func (e *env) serveCommand() *cobra.Command {
+	var f serveFlags
+	var keysSecret, tokenSecret string
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Serve the API in production: configuration from flags, secrets from the environment",
+		Long: `Serve the GraphQL API for the schema in --data (schema.sql.graphql plus your
+resource.graphql). Secrets are read by the same names as in the sandbox, from
+environment variables or files in --secrets-dir. API keys come from the secret
+named by --api-keys-secret: comma-separated keys, each optionally followed by
+:<expiry as RFC 3339>. serve never watches files and never issues tokens.`,
+		Example: `  SQL_CONNECTION_STRING=postgres://app:pw@db:5432/shop API_KEYS=da2-abc \
+    quarry serve --port 8080 --host 0.0.0.0
+  quarry serve --secrets-dir /run/secrets --api-keys-secret QUARRY_API_KEYS`,
+		Args: exactArgs(0, ""),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx := cmd.Context()
+			e.production = true
+			raw, err := e.secret(keysSecret)
+			if err != nil {
+				return fmt.Errorf("API keys: %w", err)
+			}
+			keys, err := parseKeys(raw)
+			if err != nil {
+				return err
+			}
+			for _, k := range keys {
+				e.redact.Add(k.Key)
+			}
+			var tokenKey []byte
+			if tokenSecret != "" {
+				v, err := e.secret(tokenSecret)
+				if err != nil {
+					return err
+				}
+				tokenKey = []byte(v)
+			} else {
+				tokenKey = randomBytes(32)
+			}
+			b, err := e.build(ctx, &f, plan.NewTokens(tokenKey))
+			if err != nil {
+				return err
+			}
+			defer b.db.Close()
+			srv := server.New(b.engine, keys, e.log)
+			srv.Ready = func(ctx context.Context) error { return b.db.SQL.PingContext(ctx) }
+			return e.listenAndServe(ctx, srv, &f, nil)
+		},
+	}
+	e.addServeFlags(cmd, &f, "0.0.0.0")
+	cmd.Flags().StringVar(&keysSecret, "api-keys-secret", "API_KEYS", "secret holding the accepted API keys")
+	cmd.Flags().StringVar(&tokenSecret, "token-secret", "", "secret whose value signs nextToken values; set it when several instances serve one API (default: random per process)")
+	cmd.Flags().StringVar(&e.secretsDir, "secrets-dir", "", "directory with one file per secret (else environment variables)")
+	return cmd
+}
+
+// parseKeys reads "key[:RFC3339 expiry],..." as serve's API keys.
+func parseKeys(raw string) ([]server.APIKey, error) {
+	var keys []server.APIKey
+	for _, part := range strings.Split(raw, ",") {
+		part = strings.TrimSpace(part)
+		if part == "" {
+			continue
+		}
+		k := server.APIKey{Key: part}
+		if key, exp, ok := strings.Cut(part, ":"); ok {
+			t, err := time.Parse(time.RFC3339, exp)
+			if err != nil {
+				return nil, fmt.Errorf("API key %s…: expiry %q is not an RFC 3339 time (2027-01-31T00:00:00Z)", key[:min(4, len(key))], exp)
+			}
+			k = server.APIKey{Key: key, Expires: t}
+		}
+		keys = append(keys, k)
+	}
+	if len(keys) == 0 {
+		return nil, errors.New("no API key given: set the API keys secret to key[:expiry],... ")
+	}
+	return keys, nil
+}
+
+// listenAndServe serves until the command's context ends (Ctrl-C,
+// SIGTERM), then drains requests in flight.
+func (e *env) listenAndServe(ctx context.Context, srv *server.Server, f *serveFlags, ready func(url string)) error {
+	addr := net.JoinHostPort(f.host, strconv.Itoa(f.port))
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w (is another server using the port? choose one with --port)", addr, err)
+	}
+	if ready != nil {
+		ready("http://" + ln.Addr().String() + "/graphql")
+	}
+	e.log.Info("serving", "graphql", "http://"+ln.Addr().String()+"/graphql")
+	return srv.Serve(ctx, ln, 10*time.Second)
+}
+
+func randomBytes(n int) []byte {
+	b := make([]byte, n)
+	_, _ = rand.Read(b)
+	return b
+}
+
+// sandboxKey is the sandbox's API key, kept in the sandbox secret store so
+// amplify_outputs.json stays valid across restarts until it expires.
+type sandboxKey struct {
+	Key     string    `json:"key"`
+	Expires time.Time `json:"expires"`
+}
+
+const sandboxKeySecret = "QUARRY_SANDBOX_API_KEY"
+
+// sandboxAPIKey returns the project's key, minting one (valid for days)
+// when there is none or it expired.
+func (e *env) sandboxAPIKey(days int) (sandboxKey, error) {
+	store, err := e.sandboxStore()
+	if err != nil {
+		return sandboxKey{}, err
+	}
+	var k sandboxKey
+	if raw, err := store.Get(sandboxKeySecret); err == nil && json.Unmarshal([]byte(raw), &k) == nil && time.Now().Before(k.Expires) {
+		return k, nil
+	}
+	k = sandboxKey{Key: "da2-" + hex.EncodeToString(randomBytes(13)), Expires: time.Now().Add(time.Duration(days) * 24 * time.Hour).UTC().Truncate(time.Second)}
+	raw, _ := json.Marshal(k)
+	if err := store.Set(sandboxKeySecret, string(raw)); err != nil {
+		return sandboxKey{}, err
+	}
+	return k, nil
+}
+
+// projectRoot is where amplify_outputs.json goes: the folder above
+// amplify/data.
+func projectRoot(dataDir string) string {
+	abs, err := filepath.Abs(dataDir)
+	if err != nil {
+		return "."
+	}
+	if filepath.Base(abs) == "data" && filepath.Base(filepath.Dir(abs)) == "amplify" {
+		return filepath.Dir(filepath.Dir(abs))
+	}
+	return filepath.Dir(abs)
+}

@@ -1,0 +1,3 @@
+SELECT * FROM track
+WHERE track_id = :id
+   OR name = :nope

@@ -1,0 +1,1 @@
+UPDATE events SET name = :name WHERE id = :id RETURNING to_json(events.*)
