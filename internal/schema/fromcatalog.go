@@ -39,7 +39,7 @@ func FromCatalog(cat *introspect.Catalog, db Database) (*Schema, error) {
 	}
 	db.Engine = cat.Engine
 	s := &Schema{Database: db}
-	b := builder{s: s, tm: tm, cat: cat, taken: map[string]bool{}, byTable: map[TableRef]*Model{}}
+	b := builder{s: s, tm: tm, cat: cat, taken: reservedTypeNames(), byTable: map[TableRef]*Model{}}
 	if len(cat.Schemas) > 0 {
 		b.defaultSchema = cat.Schemas[0]
 	}
@@ -50,6 +50,17 @@ func FromCatalog(cat *introspect.Catalog, db Database) (*Schema, error) {
 		b.addRelationships(&cat.Tables[i])
 	}
 	return s, nil
+}
+
+// reservedTypeNames are names a model or enum may not take: the root types
+// and the scalars. A table named "Query" becomes model Query2.
+func reservedTypeNames() map[string]bool {
+	r := map[string]bool{"Query": true, "Mutation": true, "Subscription": true}
+	for _, n := range []string{ID, String, Int, Float, Boolean, AWSDate, AWSTime, AWSDateTime,
+		AWSTimestamp, AWSJSON, AWSEmail, AWSURL, AWSPhone, AWSIPAddress} {
+		r[n] = true
+	}
+	return r
 }
 
 type builder struct {
