@@ -35,6 +35,9 @@ if [ -z "${QUARRY_TEST_POSTGRES_URL:-}" ] && ! reachable 5432; then
   as_root pg_ctlcluster --skip-systemctl-redirect "$ver" main start || as_root pg_ctlcluster --skip-systemctl-redirect "$ver" main reload
   wait_for 5432 PostgreSQL
 fi
+# The PgBouncer test (internal/connect) starts its own pgbouncer in
+# transaction mode; Debian puts the binary in /usr/sbin.
+command -v pgbouncer >/dev/null || [ -x /usr/sbin/pgbouncer ] || { log "installing PgBouncer"; apt_install pgbouncer; }
 
 if [ -z "${QUARRY_TEST_MYSQL_URL:-}" ] && ! reachable 3306; then
   log "starting MariaDB"

@@ -105,6 +105,18 @@ func openPostgres(cfg *Config, opts Options) (*sql.DB, error) {
 	for k, v := range cfg.Params {
 		q[k] = v
 	}
+	// pgbouncer=true is Quarry's own parameter, not a server setting: it
+	// must not reach the server, which would refuse an unknown one.
+	pgbouncer := false
+	if v := q.Get("pgbouncer"); v != "" {
+		b, err := strconv.ParseBool(v)
+		if err != nil {
+			return nil, &Error{Part: PartURI, Msg: fmt.Sprintf("pgbouncer=%q is not true or false", v),
+				Hint: "add pgbouncer=true when the URI points at PgBouncer in transaction pooling mode"}
+		}
+		pgbouncer = b
+	}
+	q.Del("pgbouncer")
 	// TLS is configured below from cfg.SSLMode; pgx's own sslmode parsing
 	// would read certificate files, and the CA here comes from a secret.
 	q.Set("sslmode", "disable")
@@ -123,6 +135,22 @@ func openPostgres(cfg *Config, opts Options) (*sql.DB, error) {
 	}
 	pc.TLSConfig = tc
 	pc.Fallbacks = nil
+	if pgbouncer {
+		// PgBouncer in transaction mode lends a server connection for one
+		// transaction (one statement outside a transaction) and may lend
+		// another next time. pgx's default mode prepares named statements
+		// on one server connection and runs them later, perhaps on
+		// another ("prepared statement stmtcache_… does not exist" or
+		// "… already exists"). The exec mode sends Parse, Bind, Describe
+		// and Execute of the unnamed statement in one round trip, so each
+		// statement lives within one loan. Values stay bound parameters
+		// (the simple protocol would splice them into the SQL text); they
+		// travel as text of unspecified type, which the server infers
+		// from the statement, as it does for sqlgen's "column = $1".
+		pc.DefaultQueryExecMode = pgx.QueryExecModeExec
+		pc.StatementCacheCapacity = 0
+		pc.DescriptionCacheCapacity = 0
+	}
 	if cfg.SSLMode == SSLPrefer {
 		pc.Fallbacks = []*pgconn.FallbackConfig{{Host: pc.Host, Port: pc.Port, TLSConfig: nil}}
 	}
@@ -153,6 +181,8 @@ func openMySQL(cfg *Config, opts Options) (*sql.DB, error) {
 			_ = mc.Apply(mysql.Charset(v[0], "")) // Charset never fails
 		case k == "collation":
 			mc.Collation = v[0]
+		case k == "pgbouncer":
+			return nil, &Error{Part: PartURI, Msg: "pgbouncer= is for PostgreSQL URIs; MySQL and MariaDB do not take it"}
 		default:
 			mc.Params[k] = v[0]
 		}

@@ -7,6 +7,7 @@
 package server
 
 import (
+	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/subtle"
@@ -163,12 +164,13 @@ func (s *Server) graphql(w http.ResponseWriter, r *http.Request) {
 	engine := s.engine.Load()
 	resp := engine.Serve(r.Context(), req, id)
 	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
-	raw, err := json.Marshal(resp)
-	if err != nil {
+	var buf bytes.Buffer
+	if err := resp.WriteJSON(&buf); err != nil {
+		buf.Reset()
 		resp = pipeline.ErrorResponse(qerr.Wrap(qerr.Internal, "encode response", err), engine.Debug)
-		raw, _ = json.Marshal(resp)
+		_ = resp.WriteJSON(&buf)
 	}
-	_, _ = w.Write(raw)
+	_, _ = w.Write(buf.Bytes())
 	op := resp.Operation
 	if op == "" {
 		op = "invalid"
