@@ -18,6 +18,13 @@
 // localhost), where it is prefer. Trusted CAs are the system's, or the PEM
 // bundle (any size, several certificates allowed) from --ssl-cert-secret.
 //
+// # PgBouncer
+//
+// Behind PgBouncer in transaction mode, server-side prepared statements
+// do not survive between transactions. ?pgbouncer=true on a PostgreSQL URI
+// switches pgx to its exec mode: one round trip per statement with an
+// unnamed statement, values still bound as parameters, no statement cache.
+//
 // # Errors
 //
 // Open returns *Error values that name the part at fault (scheme, uri,
