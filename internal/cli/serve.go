@@ -41,6 +41,10 @@ type serveFlags struct {
 	queueWait time.Duration
 	stmtTime  time.Duration
 	debug     bool
+	// observeSQL, when set, sees every statement the engine's executor
+	// sends (exec.Executor.Observe). No flag sets it: tests use it to
+	// count the statements one request costs.
+	observeSQL func(sql string)
 }
 
 func (e *env) addServeFlags(cmd *cobra.Command, f *serveFlags, defaultHost string) {
@@ -95,13 +99,15 @@ func (e *env) build(ctx context.Context, f *serveFlags, tokens *plan.Tokens) (*b
 		db.Close()
 		return nil, err
 	}
+	x := exec.New(db.SQL, exec.Options{PoolSize: f.pool, QueueWait: f.queueWait, StatementTimeout: f.stmtTime})
+	x.Observe = f.observeSQL
 	eng := &pipeline.Engine{
 		API: a,
 		Planner: &plan.Builder{API: a, Tokens: tokens,
 			Now:   func() string { return time.Now().UTC().Format("2006-01-02T15:04:05.000Z") },
 			NewID: func() string { return uuid.NewString() }},
 		Compiler: compiler,
-		Exec:     exec.New(db.SQL, exec.Options{PoolSize: f.pool, QueueWait: f.queueWait, StatementTimeout: f.stmtTime}),
+		Exec:     x,
 		Log:      e.log,
 		Debug:    f.debug,
 	}

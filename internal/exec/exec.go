@@ -51,6 +51,12 @@ type Executor struct {
 	opts Options
 	// slots bounds concurrent use; a request holds one for its statement.
 	slots chan struct{}
+	// Observe, when set, receives the SQL text of every statement sent to
+	// the database, once per statement, just before it runs. It lets a test
+	// count what one request costs (the N+1 guard). It is called from
+	// concurrent requests, so it must be safe for concurrent use, and it
+	// must be set before the executor serves.
+	Observe func(sql string)
 }
 
 // New returns an Executor over db, sizing its pool.
@@ -79,6 +85,12 @@ func (x *Executor) acquire(ctx context.Context) (release func(), err error) {
 	}
 }
 
+func (x *Executor) observe(sql string) {
+	if x.Observe != nil {
+		x.Observe(sql)
+	}
+}
+
 // Row is one row of a list: the object and its key values.
 type Row struct {
 	Object json.RawMessage
@@ -94,6 +106,7 @@ func (x *Executor) List(ctx context.Context, st sqlgen.Statement) ([]Row, error)
 	defer release()
 	ctx, cancel := context.WithTimeout(ctx, x.opts.StatementTimeout)
 	defer cancel()
+	x.observe(st.SQL)
 	rows, err := x.db.QueryContext(ctx, st.SQL, st.Args...)
 	if err != nil {
 		return nil, connect.QueryError(err)
@@ -122,6 +135,7 @@ func (x *Executor) One(ctx context.Context, st sqlgen.Statement) (json.RawMessag
 	defer release()
 	ctx, cancel := context.WithTimeout(ctx, x.opts.StatementTimeout)
 	defer cancel()
+	x.observe(st.SQL)
 	return scanOne(x.db.QueryRowContext(ctx, st.SQL, st.Args...))
 }
 
@@ -154,6 +168,7 @@ func (x *Executor) Mutate(ctx context.Context, m sqlgen.Mutation) (json.RawMessa
 	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
 	var result json.RawMessage
 	for _, step := range m.Steps {
+		x.observe(step.SQL)
 		if step.Returns {
 			obj, err := scanOne(tx.QueryRowContext(ctx, step.SQL, step.Args...))
 			if err != nil {

@@ -171,6 +171,14 @@ func (e *Engine) run(ctx context.Context, r plan.Root) (json.RawMessage, error) 
 			return nil, err
 		}
 		return e.mutate(ctx, m, "no row matches the key and condition")
+	case r.Custom != nil:
+		// The author's SQL returns rows of its own making, so the executor
+		// shapes them into the declared type in Go, not the database.
+		st, err := e.Compiler.Custom(r.Custom)
+		if err != nil {
+			return nil, err
+		}
+		return e.Exec.Custom(ctx, st, r.Custom)
 	}
 	return nil, qerr.New(qerr.Unsupported, "this field cannot be served yet")
 }

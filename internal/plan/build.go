@@ -36,6 +36,8 @@ type Root struct {
 	Insert *Insert
 	Update *Update
 	Delete *Delete
+	// Custom is a custom query or mutation.
+	Custom *Custom
 
 	// Conn lists the keys a list's connection object asked for.
 	Conn []ConnKey
@@ -96,6 +98,8 @@ func (b *Builder) root(op ast.Operation, f *ast.Field, vars map[string]any) (Roo
 		r.Update, err = b.update(m, f, args, vars)
 	case api.Delete:
 		r.Delete, err = b.delete(m, f, args, vars)
+	case api.CustomQuery, api.CustomMutation:
+		r.Custom, err = b.custom(rt.Operation, rt.Kind, f, args, vars)
 	default:
 		err = qerr.New(qerr.Unsupported, fmt.Sprintf("%s operations are not served yet", rt.Kind))
 	}

@@ -133,7 +133,7 @@ func (m *merger) sql(src *Source, op *schema.Operation, d *ast.Directive, where 
 		}
 		op.SQL = text
 		for _, p := range m.missingArgs(op) {
-			m.c.add(st.Position, argsHint(op), "placeholder :%s in the SQL of %s is not an argument", p.name, where)
+			m.c.add(st.Position, argsHint(op), "placeholder :%s in the SQL of %s is not an argument", p.Name, where)
 		}
 	default:
 		path, ok := m.c.str(ref, "@sql(reference:)")
@@ -164,21 +164,21 @@ func (m *merger) sql(src *Source, op *schema.Operation, d *ast.Directive, where 
 		}
 		for _, p := range m.missingArgs(op) {
 			// Point into the SQL file itself: that is where the fix goes.
-			line, col := lineCol(op.SQL, p.offset)
+			line, col := lineCol(op.SQL, p.Offset)
 			m.c.errs = append(m.c.errs, Error{File: full, Line: line, Col: col, Hint: argsHint(op),
-				Msg: "placeholder :" + p.name + " in the SQL of " + where + " is not an argument"})
+				Msg: "placeholder :" + p.Name + " in the SQL of " + where + " is not an argument"})
 		}
 	}
 }
 
 // missingArgs returns the first use of each placeholder that names no
 // argument of op.
-func (m *merger) missingArgs(op *schema.Operation) []placeholder {
-	var out []placeholder
+func (m *merger) missingArgs(op *schema.Operation) []Placeholder {
+	var out []Placeholder
 	seen := map[string]bool{}
-	for _, p := range placeholders(op.SQL, m.s.Database.Engine) {
-		if argOf(op, p.name) == nil && !seen[p.name] {
-			seen[p.name] = true
+	for _, p := range Placeholders(op.SQL, m.s.Database.Engine) {
+		if argOf(op, p.Name) == nil && !seen[p.Name] {
+			seen[p.Name] = true
 			out = append(out, p)
 		}
 	}

@@ -2,25 +2,26 @@ package sdl
 
 import "strings"
 
-// placeholder is a :name parameter in a custom operation's SQL.
-type placeholder struct {
-	name   string
-	offset int // byte offset of the ':'
+// Placeholder is a :name parameter in a custom operation's SQL.
+type Placeholder struct {
+	Name   string
+	Offset int // byte offset of the ':'; the placeholder ends at Offset+1+len(Name)
 }
 
-// placeholders finds the :name parameters of a statement. A colon is not a
+// Placeholders finds the :name parameters of a statement. A colon is not a
 // placeholder inside string literals, quoted identifiers and comments, nor
 // in PostgreSQL's x::type casts. engine picks the quoting rules: MySQL
 // escapes with backslashes and has # comments; PostgreSQL has E'...'
 // escape strings and $tag$...$tag$ strings (assumed too when the engine is
 // unknown, as for a schema that is only transform() output).
 //
-// The executor must bind parameters by the same rules; this is the one
-// place they are written down.
-func placeholders(sql, engine string) []placeholder {
+// The planner binds parameters by the same rules (plan.Builder cuts the
+// statement at the placeholders found here); this is the one place they are
+// written down, so what the schema check accepts is what runs.
+func Placeholders(sql, engine string) []Placeholder {
 	mysql := engine == "mysql"
 	pg := engine == "postgresql" || engine == ""
-	var out []placeholder
+	var out []Placeholder
 	n := len(sql)
 	for i := 0; i < n; {
 		c := sql[i]
@@ -50,7 +51,7 @@ func placeholders(sql, engine string) []placeholder {
 			for j < n && isNameByte(sql[j]) {
 				j++
 			}
-			out = append(out, placeholder{name: sql[i+1 : j], offset: i})
+			out = append(out, Placeholder{Name: sql[i+1 : j], Offset: i})
 			i = j
 		default:
 			i++

@@ -28,10 +28,10 @@ func TestPlaceholders(t *testing.T) {
 	}
 	for _, tt := range tests {
 		var got []string
-		for _, p := range placeholders(tt.sql, tt.engine) {
-			got = append(got, p.name)
-			if tt.sql[p.offset] != ':' {
-				t.Errorf("%q: offset %d is not a colon", tt.sql, p.offset)
+		for _, p := range Placeholders(tt.sql, tt.engine) {
+			got = append(got, p.Name)
+			if tt.sql[p.Offset] != ':' {
+				t.Errorf("%q: offset %d is not a colon", tt.sql, p.Offset)
 			}
 		}
 		if !slices.Equal(got, tt.want) {

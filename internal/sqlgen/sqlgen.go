@@ -16,6 +16,7 @@ import (
 
 	"github.com/quarrydata/quarry/internal/plan"
 	"github.com/quarrydata/quarry/internal/pred"
+	"github.com/quarrydata/quarry/internal/schema"
 )
 
 // Statement is SQL text with its bound arguments.
@@ -34,6 +35,10 @@ type Compiler interface {
 	Insert(s *plan.Insert) (Mutation, error)
 	Update(s *plan.Update) (Mutation, error)
 	Delete(s *plan.Delete) (Mutation, error)
+	// Custom compiles a custom query or mutation: the schema author's SQL
+	// with each placeholder replaced by the dialect's parameter marker.
+	// Its rows are whatever that SQL returns; exec reads them by column.
+	Custom(c *plan.Custom) (Statement, error)
 }
 
 // Mutation is how a dialect runs one create, update or delete: one step
@@ -76,6 +81,30 @@ type Dialect interface {
 	// ArrayContains writes "value is an element of column" for list
 	// columns, or reports that the engine has none.
 	ArrayContains(b *Builder, alias Alias, column string, v any) error
+	// Bind converts a value from a plan (int64, float64, bool, string,
+	// time.Time for AWSDateTime, typed slices for lists) into the value
+	// the engine's driver is given, where the driver's own conversion
+	// would store or compare it wrongly. Every Arg passes through it.
+	Bind(v any) any
+	// Operand writes the column side of the comparison c over the rows
+	// aliased alias (every operator but size, attributeExists and list
+	// membership): the column itself, or an expression that makes the
+	// engine compare as AppSync does, whatever the column's collation or
+	// storage. f is the column's field; it is nil when the caller rendered
+	// the predicate without its model (Builder.Where).
+	Operand(b *Builder, alias Alias, f *schema.Field, c pred.Cmp)
+	// Prefilter reports whether an eq or beginsWith should also be
+	// rendered plainly (col = v, col LIKE 'v%') before the comparison
+	// Operand shapes: where that shape hides the column from its index,
+	// and the plain comparison, which the index serves, matches a
+	// superset of its rows.
+	Prefilter(f *schema.Field, c pred.Cmp) bool
+}
+
+// IsMatch reports whether op matches text (beginsWith, contains,
+// notContains) rather than comparing values.
+func IsMatch(op pred.Op) bool {
+	return op == pred.BeginsWith || op == pred.Contains || op == pred.NotContains
 }
 
 // Builder accumulates SQL text and arguments.
@@ -92,6 +121,37 @@ func NewBuilder(d Dialect) *Builder { return &Builder{d: d} }
 // Raw writes constant SQL text.
 func (b *Builder) Raw(s Raw) { b.buf.WriteString(string(s)) }
 
+// Custom writes a custom operation's statement: the schema author's SQL
+// pieces, each followed by its argument bound as a parameter. With
+// numbered markers ($1, ?1) a name used several times is bound once and
+// its marker repeated, so that PostgreSQL infers one type for it from all
+// its uses (`:x IS NULL OR col = :x` needs that); with MySQL's ? every use
+// is bound again.
+func (b *Builder) Custom(c *plan.Custom, numbered bool) error {
+	if len(c.Text) != len(c.Args)+1 || len(c.Names) != len(c.Args) {
+		return fmt.Errorf("sqlgen: custom operation %s has %d pieces of SQL for %d arguments", c.Op.Name, len(c.Text), len(c.Args))
+	}
+	marker := map[string]int{}
+	for i, text := range c.Text {
+		// The one place text that Quarry did not write becomes SQL. It is
+		// the schema author's @sql statement, read from the schema files
+		// at load (trusted as the schema is: the author could as well write
+		// any statement), never anything from the request: every value the
+		// request gives is an argument below.
+		b.Raw(Raw(text))
+		if i == len(c.Args) {
+			break
+		}
+		if n, ok := marker[c.Names[i]]; ok && numbered {
+			b.buf.WriteString(b.d.Placeholder(n))
+			continue
+		}
+		b.Arg(c.Args[i])
+		marker[c.Names[i]] = len(b.args)
+	}
+	return nil
+}
+
 // Ident writes a quoted identifier from the IR.
 func (b *Builder) Ident(name string) { b.buf.WriteString(b.d.QuoteIdent(name)) }
 
@@ -102,9 +162,9 @@ func (b *Builder) Col(alias Alias, column string) {
 	b.Ident(column)
 }
 
-// Arg binds v and writes its placeholder.
+// Arg binds v, as the dialect converts it, and writes its placeholder.
 func (b *Builder) Arg(v any) {
-	b.args = append(b.args, v)
+	b.args = append(b.args, b.d.Bind(v))
 	b.buf.WriteString(b.d.Placeholder(len(b.args)))
 }
 
@@ -135,7 +195,13 @@ func (b *Builder) WriteAlias(a Alias) { b.buf.WriteString(string(a)) }
 func (b *Builder) Statement() Statement { return Statement{SQL: b.buf.String(), Args: b.args} }
 
 // Where renders a predicate over the columns of alias; nil renders TRUE.
-func (b *Builder) Where(alias Alias, e pred.Expr) error {
+// Prefer WhereOf, which lets the dialect see each column's type.
+func (b *Builder) Where(alias Alias, e pred.Expr) error { return b.WhereOf(alias, nil, e) }
+
+// WhereOf renders a predicate over the columns of alias, whose rows are
+// m's; nil renders TRUE. Knowing m, the dialect's Operand sees each
+// compared column's field (its GraphQL and database types).
+func (b *Builder) WhereOf(alias Alias, m *schema.Model, e pred.Expr) error {
 	switch x := e.(type) {
 	case nil:
 		b.Raw("TRUE")
@@ -146,24 +212,37 @@ func (b *Builder) Where(alias Alias, e pred.Expr) error {
 			b.Raw("FALSE")
 		}
 	case pred.And:
-		return b.join(alias, x, " AND ", "TRUE")
+		return b.join(alias, m, x, " AND ", "TRUE")
 	case pred.Or:
-		return b.join(alias, x, " OR ", "FALSE")
+		return b.join(alias, m, x, " OR ", "FALSE")
 	case pred.Not:
 		b.Raw("NOT (")
-		if err := b.Where(alias, x.X); err != nil {
+		if err := b.WhereOf(alias, m, x.X); err != nil {
 			return err
 		}
 		b.Raw(")")
 	case pred.Cmp:
-		return b.cmp(alias, x)
+		return b.cmp(alias, ColumnField(m, x.Column), x)
 	default:
 		return fmt.Errorf("sqlgen: unknown predicate %T", e)
 	}
 	return nil
 }
 
-func (b *Builder) join(alias Alias, list []pred.Expr, sep Raw, empty Raw) error {
+// ColumnField is m's field stored in column, or nil (also for a nil m).
+func ColumnField(m *schema.Model, column string) *schema.Field {
+	if m == nil {
+		return nil
+	}
+	for _, f := range m.Fields {
+		if f.Column == column {
+			return f
+		}
+	}
+	return nil
+}
+
+func (b *Builder) join(alias Alias, m *schema.Model, list []pred.Expr, sep Raw, empty Raw) error {
 	if len(list) == 0 {
 		b.Raw(empty)
 		return nil
@@ -173,7 +252,7 @@ func (b *Builder) join(alias Alias, list []pred.Expr, sep Raw, empty Raw) error 
 		if i > 0 {
 			b.Raw(sep)
 		}
-		if err := b.Where(alias, e); err != nil {
+		if err := b.WhereOf(alias, m, e); err != nil {
 			return err
 		}
 	}
@@ -183,7 +262,7 @@ func (b *Builder) join(alias Alias, list []pred.Expr, sep Raw, empty Raw) error 
 
 var cmpOps = map[pred.Op]Raw{pred.Eq: " = ", pred.Ne: " <> ", pred.Lt: " < ", pred.Le: " <= ", pred.Gt: " > ", pred.Ge: " >= "}
 
-func (b *Builder) operand(alias Alias, c pred.Cmp) {
+func (b *Builder) operand(alias Alias, f *schema.Field, c pred.Cmp) {
 	if c.Size {
 		b.Raw(b.d.Length())
 		b.Raw("(")
@@ -191,15 +270,15 @@ func (b *Builder) operand(alias Alias, c pred.Cmp) {
 		b.Raw(")")
 		return
 	}
-	b.Col(alias, c.Column)
+	b.d.Operand(b, alias, f, c)
 }
 
-func (b *Builder) cmp(alias Alias, c pred.Cmp) error {
+func (b *Builder) cmp(alias Alias, f *schema.Field, c pred.Cmp) error {
 	switch c.Op {
 	case pred.Eq, pred.Ne, pred.Lt, pred.Le, pred.Gt, pred.Ge:
 		if c.Value == nil {
 			// AppSync compares with null as "is null" / "is not null".
-			b.operand(alias, c)
+			b.operand(alias, f, c)
 			if c.Op == pred.Ne {
 				b.Raw(" IS NOT NULL")
 			} else if c.Op == pred.Eq {
@@ -212,31 +291,56 @@ func (b *Builder) cmp(alias Alias, c pred.Cmp) error {
 		if c.Op == pred.Ne {
 			// ne keeps rows whose value is NULL, as AppSync's filters do.
 			b.Raw("(")
-			b.operand(alias, c)
+			b.operand(alias, f, c)
 			b.Raw(" <> ")
 			b.Arg(c.Value)
 			b.Raw(" OR ")
-			b.operand(alias, c)
+			b.operand(alias, f, c)
 			b.Raw(" IS NULL)")
 			return nil
 		}
-		b.operand(alias, c)
+		if c.Op == pred.Eq && !c.Size && b.d.Prefilter(f, c) {
+			b.Raw("(")
+			b.Col(alias, c.Column)
+			b.Raw(" = ")
+			b.Arg(c.Value)
+			b.Raw(" AND ")
+			b.operand(alias, f, c)
+			b.Raw(" = ")
+			b.Arg(c.Value)
+			b.Raw(")")
+			return nil
+		}
+		b.operand(alias, f, c)
 		b.Raw(cmpOps[c.Op])
 		b.Arg(c.Value)
 	case pred.Between:
 		if len(c.Values) != 2 {
 			return fmt.Errorf("between needs two values, got %d", len(c.Values))
 		}
-		b.operand(alias, c)
+		b.operand(alias, f, c)
 		b.Raw(" BETWEEN ")
 		b.Arg(c.Values[0])
 		b.Raw(" AND ")
 		b.Arg(c.Values[1])
 	case pred.BeginsWith:
-		b.Col(alias, c.Column)
+		pattern := LikePattern(fmt.Sprint(c.Value), false)
+		prefilter := b.d.Prefilter(f, c)
+		if prefilter {
+			b.Raw("(")
+			b.Col(alias, c.Column)
+			b.Raw(" LIKE ")
+			b.Arg(pattern)
+			b.Raw(b.d.LikeEscape())
+			b.Raw(" AND ")
+		}
+		b.operand(alias, f, c)
 		b.Raw(" LIKE ")
-		b.Arg(LikePattern(fmt.Sprint(c.Value), false))
+		b.Arg(pattern)
 		b.Raw(b.d.LikeEscape())
+		if prefilter {
+			b.Raw(")")
+		}
 	case pred.Contains, pred.NotContains:
 		if c.Op == pred.NotContains {
 			b.Raw("(NOT ")
@@ -247,7 +351,7 @@ func (b *Builder) cmp(alias Alias, c pred.Cmp) error {
 				return err
 			}
 		} else {
-			b.Col(alias, c.Column)
+			b.operand(alias, f, c)
 			b.Raw(" LIKE ")
 			b.Arg(LikePattern(fmt.Sprint(c.Value), true))
 			b.Raw(b.d.LikeEscape())
@@ -268,7 +372,7 @@ func (b *Builder) cmp(alias Alias, c pred.Cmp) error {
 			}
 			return nil
 		}
-		b.Col(alias, c.Column)
+		b.operand(alias, f, c)
 		if c.Op == pred.NotIn {
 			b.Raw(" NOT")
 		}

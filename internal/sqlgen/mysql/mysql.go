@@ -55,6 +55,22 @@
 // MySQL 8 (not MariaDB) sorts the keys of every JSON value it builds, so on
 // MySQL objects come back with their keys in MySQL's order, not the query's.
 //
+// # Text comparisons
+//
+// AppSync compares strings byte by byte: eq "rock" does not find "Rock",
+// beginsWith and contains are case-sensitive, "a" is not "a ", and lt/gt
+// follow byte order. MySQL's and MariaDB's default collations ignore case
+// (and PAD SPACE ones ignore trailing spaces), so a filter, condition or
+// key condition comparing a text column (CHAR, VARCHAR, TEXT, ENUM) with a
+// string converts the column to utf8mb4 under a binary NO PAD collation:
+// utf8mb4_nopad_bin on MariaDB, utf8mb4_0900_bin on MySQL (8.0.17 or
+// later). Results then match PostgreSQL's (under a C collation) and
+// SQLite's. The converted column cannot use an index, so eq and
+// beginsWith with an ASCII value (string keys, emails, slugs) are also
+// rendered plainly in front, "col = ? AND <binary> = ?": the index finds
+// the case-insensitive matches and the binary comparison keeps the exact
+// ones. Other text comparisons scan.
+//
 // # Mutations
 //
 // MySQL and MariaDB have no UPDATE ... RETURNING and no data-changing CTEs,
@@ -74,6 +90,7 @@
 package mysql
 
 import (
+	"encoding/json"
 	"fmt"
 	"strings"
 
@@ -94,7 +111,8 @@ type Compiler struct{ Flavor string }
 
 var _ sqlgen.Compiler = Compiler{}
 
-type dialect struct{}
+// dialect is MySQL's or MariaDB's; the zero value is MariaDB's.
+type dialect struct{ mysql bool }
 
 func (dialect) QuoteIdent(name string) string {
 	return "`" + strings.ReplaceAll(name, "`", "``") + "`"
@@ -118,6 +136,93 @@ func (dialect) ArrayContains(b *sqlgen.Builder, alias sqlgen.Alias, column strin
 	return nil
 }
 
+// Bind passes values as they are: the driver sends time.Time as a
+// DATETIME in UTC (its default location, matching the session's
+// time_zone). Lists are converted where they are written (see written),
+// where the column's type says how.
+func (dialect) Bind(v any) any { return v }
+
+// Operand makes text compare as AppSync compares it: byte by byte, case
+// and trailing spaces included. MySQL's and MariaDB's default collations
+// (utf8mb4_general_ci, utf8mb4_0900_ai_ci) ignore case, so that
+// eq "rock" found "Rock" and contains "rock" found "Rock", and PAD SPACE
+// collations make "a" equal "a "; the order of lt and gt followed the
+// collation, not the bytes. A text column compared with a string is
+// therefore converted to utf8mb4 (which any character set converts to,
+// so no "illegal mix of collations" either) under the NO PAD binary
+// collation. The converted column cannot use an index; Prefilter gives eq
+// and beginsWith one back. beginsWith and contains on a date or time
+// column match the text the API returns for it ("2021-01-01T..."), as
+// AppSync matches the stored string.
+func (d dialect) Operand(b *sqlgen.Builder, alias sqlgen.Alias, f *schema.Field, c pred.Cmp) {
+	if f == nil || f.IsList {
+		b.Col(alias, c.Column)
+		return
+	}
+	db := strings.ToLower(f.DBType)
+	switch {
+	case textType(db) && (sqlgen.IsMatch(c.Op) || holdsString(c)):
+		d.binary(b, func() { b.Col(alias, c.Column) })
+	case sqlgen.IsMatch(c.Op) && isTime(f):
+		d.binary(b, func() { timeText(b, alias, f) })
+	default:
+		b.Col(alias, c.Column)
+	}
+}
+
+// Prefilter keeps eq and beginsWith on a text column able to use its
+// index, which the binary comparison cannot: "col = v AND <binary> = v".
+// The plain comparison under the column's case-insensitive collation
+// matches every row the binary one does, and more, so the result is the
+// binary one's. Only for ASCII values: every character set holds them,
+// while comparing a utf8mb3 or latin1 column with text it cannot hold
+// fails with "illegal mix of collations".
+func (dialect) Prefilter(f *schema.Field, c pred.Cmp) bool {
+	if f == nil || f.IsList || !textType(strings.ToLower(f.DBType)) || (c.Op != pred.Eq && c.Op != pred.BeginsWith) {
+		return false
+	}
+	s, ok := c.Value.(string)
+	if !ok {
+		return false
+	}
+	for i := 0; i < len(s); i++ {
+		if s[i] >= 0x80 {
+			return false
+		}
+	}
+	return true
+}
+
+// binary writes CONVERT(x USING utf8mb4) COLLATE <binary NO PAD>:
+// utf8mb4_nopad_bin on MariaDB (10.2+), utf8mb4_0900_bin on MySQL
+// (8.0.17+). Both compare code points, which is UTF-8's byte order.
+func (d dialect) binary(b *sqlgen.Builder, x func()) {
+	b.Raw("CONVERT(")
+	x()
+	if d.mysql {
+		b.Raw(" USING utf8mb4) COLLATE utf8mb4_0900_bin")
+	} else {
+		b.Raw(" USING utf8mb4) COLLATE utf8mb4_nopad_bin")
+	}
+}
+
+// holdsString reports whether c compares with strings.
+func holdsString(c pred.Cmp) bool {
+	if _, ok := c.Value.(string); ok {
+		return true
+	}
+	for _, v := range c.Values {
+		if _, ok := v.(string); ok {
+			return true
+		}
+	}
+	return false
+}
+
+func isTime(f *schema.Field) bool {
+	return f.Type == schema.AWSDateTime || f.Type == schema.AWSDate || f.Type == schema.AWSTime
+}
+
 // gen compiles one statement.
 type gen struct {
 	b     *sqlgen.Builder
@@ -127,7 +232,7 @@ type gen struct {
 func (c Compiler) gen() (*gen, error) {
 	switch c.Flavor {
 	case FlavorMariaDB, FlavorMySQL:
-		return &gen{b: sqlgen.NewBuilder(dialect{}), mysql: c.Flavor == FlavorMySQL}, nil
+		return &gen{b: sqlgen.NewBuilder(dialect{mysql: c.Flavor == FlavorMySQL}), mysql: c.Flavor == FlavorMySQL}, nil
 	}
 	return nil, fmt.Errorf("sqlgen/mysql: unknown flavor %q (want %q or %q)", c.Flavor, FlavorMariaDB, FlavorMySQL)
 }
@@ -179,7 +284,12 @@ func (c Compiler) Select(s *plan.Select) (sqlgen.Statement, error) {
 	}
 	if !s.Single {
 		b.Raw(", JSON_ARRAY(")
-		keyColumns(b, t, s.Model, "")
+		for i, k := range s.Model.PrimaryKey {
+			if i > 0 {
+				b.Raw(", ")
+			}
+			tokenKey(b, t, s.Model.Field(k))
+		}
 		b.Raw(")")
 	}
 	b.Raw(" FROM ")
@@ -187,7 +297,7 @@ func (c Compiler) Select(s *plan.Select) (sqlgen.Statement, error) {
 	b.Raw(" ")
 	b.WriteAlias(t)
 	b.Raw(" WHERE ")
-	if err := b.Where(t, s.Where); err != nil {
+	if err := b.WhereOf(t, s.Model, s.Where); err != nil {
 		return sqlgen.Statement{}, err
 	}
 	if len(s.After) > 0 {
@@ -228,6 +338,21 @@ func desc(s *plan.Select) sqlgen.Raw {
 		return " DESC"
 	}
 	return ""
+}
+
+// tokenKey writes a key column as the next page's token keeps it: as it
+// is, but an AWSDateTime as RFC 3339 text to the microsecond (DATETIME
+// and TIMESTAMP are UTC here), which the planner reads back as the
+// AWSDateTime it is; JSON_ARRAY would write "2024-01-01 00:00:00.000000",
+// which is no AWSDateTime.
+func tokenKey(b *sqlgen.Builder, t sqlgen.Alias, f *schema.Field) {
+	if f.Type != schema.AWSDateTime || f.IsList {
+		b.Col(t, f.Column)
+		return
+	}
+	b.Raw("DATE_FORMAT(")
+	b.Col(t, f.Column)
+	b.Raw(", '%Y-%m-%dT%H:%i:%s.%fZ')")
 }
 
 // keyColumns writes t's primary key columns, each followed by suffix.
@@ -313,23 +438,8 @@ func (g *gen) value(t sqlgen.Alias, f *schema.Field) {
 		})
 	case f.Int64:
 		safeInt(g, col)
-	case f.Type == schema.AWSDateTime:
-		// PostgreSQL's MS truncates to milliseconds; so does DIV.
-		b.Raw("CONCAT(DATE_FORMAT(")
-		col()
-		b.Raw(", '%Y-%m-%dT%H:%i:%s.'), LPAD(MICROSECOND(")
-		col()
-		b.Raw(") DIV 1000, 3, '0'), 'Z')")
-	case f.Type == schema.AWSTime:
-		b.Raw("CONCAT(TIME_FORMAT(")
-		col()
-		b.Raw(", '%H:%i:%s'), '.', LPAD(MICROSECOND(")
-		col()
-		b.Raw(") DIV 1000, 3, '0'))")
-	case f.Type == schema.AWSDate:
-		b.Raw("DATE_FORMAT(")
-		col()
-		b.Raw(", '%Y-%m-%d')")
+	case isTime(f):
+		timeText(b, t, f)
 	case f.Type == schema.AWSJSON:
 		// AWSJSON travels as a string holding JSON text; JSON_OBJECT
 		// would nest a JSON column as a value.
@@ -353,6 +463,31 @@ func (g *gen) value(t sqlgen.Alias, f *schema.Field) {
 		b.Raw(" AS CHAR)")
 	default:
 		col()
+	}
+}
+
+// timeText writes a date or time column as AppSync's text: AWSDateTime
+// as YYYY-MM-DDThh:mm:ss.sssZ (PostgreSQL's MS truncates to milliseconds;
+// so does DIV), AWSTime as hh:mm:ss.sss, AWSDate as YYYY-MM-DD.
+func timeText(b *sqlgen.Builder, t sqlgen.Alias, f *schema.Field) {
+	col := func() { b.Col(t, f.Column) }
+	switch f.Type {
+	case schema.AWSDateTime:
+		b.Raw("CONCAT(DATE_FORMAT(")
+		col()
+		b.Raw(", '%Y-%m-%dT%H:%i:%s.'), LPAD(MICROSECOND(")
+		col()
+		b.Raw(") DIV 1000, 3, '0'), 'Z')")
+	case schema.AWSTime:
+		b.Raw("CONCAT(TIME_FORMAT(")
+		col()
+		b.Raw(", '%H:%i:%s'), '.', LPAD(MICROSECOND(")
+		col()
+		b.Raw(") DIV 1000, 3, '0'))")
+	case schema.AWSDate:
+		b.Raw("DATE_FORMAT(")
+		col()
+		b.Raw(", '%Y-%m-%d')")
 	}
 }
 
@@ -532,7 +667,7 @@ func joinWhere(b *sqlgen.Builder, outer, inner sqlgen.Alias, o plan.Output) erro
 	}
 	if o.Nested.Where != nil {
 		b.Raw(" AND ")
-		return b.Where(inner, o.Nested.Where)
+		return b.WhereOf(inner, o.Nested.Model, o.Nested.Where)
 	}
 	return nil
 }
@@ -570,15 +705,15 @@ func (c Compiler) read(ret *plan.Select, m *schema.Model, lock bool, cond func(b
 	return b.Statement(), nil
 }
 
-// keyAndWhere renders key AND where over t.
-func keyAndWhere(key, where pred.Expr) func(b *sqlgen.Builder, t sqlgen.Alias) error {
+// keyAndWhere renders key AND where over t, a row of m.
+func keyAndWhere(m *schema.Model, key, where pred.Expr) func(b *sqlgen.Builder, t sqlgen.Alias) error {
 	return func(b *sqlgen.Builder, t sqlgen.Alias) error {
-		if err := b.Where(t, key); err != nil {
+		if err := b.WhereOf(t, m, key); err != nil {
 			return err
 		}
 		if where != nil {
 			b.Raw(" AND ")
-			return b.Where(t, where)
+			return b.WhereOf(t, m, where)
 		}
 		return nil
 	}
@@ -609,6 +744,10 @@ func (c Compiler) Insert(s *plan.Insert) (sqlgen.Mutation, error) {
 	for i, v := range s.Values {
 		if i > 0 {
 			b.Raw(", ")
+		}
+		v, err := written(s.Model, s.Columns[i], v)
+		if err != nil {
+			return sqlgen.Mutation{}, err
 		}
 		b.Arg(v)
 	}
@@ -672,6 +811,34 @@ func (c Compiler) Insert(s *plan.Insert) (sqlgen.Mutation, error) {
 	}}, nil
 }
 
+// written converts a list value for the column it is written to: a SET
+// takes its members as one comma-separated string (the driver binds no
+// slices, and a member cannot hold a comma); a list kept in a JSON column
+// takes JSON text. Other values pass as they are.
+func written(m *schema.Model, column string, v any) (any, error) {
+	switch v.(type) {
+	case []string, []int64, []float64, []bool:
+	default:
+		return v, nil
+	}
+	f := sqlgen.ColumnField(m, column)
+	if f != nil && strings.EqualFold(f.DBType, "set") {
+		if list, ok := v.([]string); ok {
+			for _, member := range list {
+				if strings.Contains(member, ",") {
+					return nil, fmt.Errorf("sqlgen/mysql: %s.%s: SET members cannot contain a comma: %q", m.Name, f.Name, member)
+				}
+			}
+			return strings.Join(list, ","), nil
+		}
+	}
+	raw, err := json.Marshal(v)
+	if err != nil {
+		return nil, err
+	}
+	return string(raw), nil
+}
+
 // Update compiles UPDATE ... WHERE key AND condition, then the read of the
 // row by its key (with new values for key columns the update changes).
 func (c Compiler) Update(s *plan.Update) (sqlgen.Mutation, error) {
@@ -704,10 +871,14 @@ func (c Compiler) Update(s *plan.Update) (sqlgen.Mutation, error) {
 		}
 		b.Ident(col)
 		b.Raw(" = ")
-		b.Arg(s.Values[i])
+		v, err := written(s.Model, col, s.Values[i])
+		if err != nil {
+			return sqlgen.Mutation{}, err
+		}
+		b.Arg(v)
 	}
 	b.Raw(" WHERE ")
-	if err := keyAndWhere(s.Key, s.Where)(b, u); err != nil {
+	if err := keyAndWhere(s.Model, s.Key, s.Where)(b, u); err != nil {
 		return sqlgen.Mutation{}, err
 	}
 	write := b.Statement()
@@ -716,7 +887,7 @@ func (c Compiler) Update(s *plan.Update) (sqlgen.Mutation, error) {
 	for i, col := range s.Columns {
 		set[col] = s.Values[i]
 	}
-	read, err := c.read(s.Return, s.Model, false, keyAndWhere(rekey(s.Key, set), nil))
+	read, err := c.read(s.Return, s.Model, false, keyAndWhere(s.Model, rekey(s.Key, set), nil))
 	if err != nil {
 		return sqlgen.Mutation{}, err
 	}
@@ -748,7 +919,7 @@ func rekey(key pred.Expr, set map[string]any) pred.Expr {
 
 // Delete compiles the locked read of the row as it is, then its DELETE.
 func (c Compiler) Delete(s *plan.Delete) (sqlgen.Mutation, error) {
-	read, err := c.read(s.Return, s.Model, true, keyAndWhere(s.Key, s.Where))
+	read, err := c.read(s.Return, s.Model, true, keyAndWhere(s.Model, s.Key, s.Where))
 	if err != nil {
 		return sqlgen.Mutation{}, err
 	}
@@ -767,7 +938,7 @@ func (c Compiler) Delete(s *plan.Delete) (sqlgen.Mutation, error) {
 	b.Raw(" AS ")
 	b.WriteAlias(d)
 	b.Raw(" WHERE ")
-	if err := keyAndWhere(s.Key, s.Where)(b, d); err != nil {
+	if err := keyAndWhere(s.Model, s.Key, s.Where)(b, d); err != nil {
 		return sqlgen.Mutation{}, err
 	}
 	return sqlgen.Mutation{Steps: []sqlgen.Step{

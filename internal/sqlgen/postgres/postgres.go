@@ -15,6 +15,7 @@ import (
 	"strings"
 
 	"github.com/quarrydata/quarry/internal/plan"
+	"github.com/quarrydata/quarry/internal/pred"
 	"github.com/quarrydata/quarry/internal/schema"
 	"github.com/quarrydata/quarry/internal/sqlgen"
 )
@@ -38,6 +39,31 @@ func (dialect) ArrayContains(b *sqlgen.Builder, alias sqlgen.Alias, column strin
 	b.Col(alias, column)
 	b.Raw(")")
 	return nil
+}
+
+// Bind passes values as they are: pgx binds time.Time to timestamp and
+// timestamptz, and typed slices to arrays, by the parameter's type.
+func (dialect) Bind(v any) any { return v }
+
+// Prefilter is never needed: Operand leaves compared columns as they are.
+func (dialect) Prefilter(*schema.Field, pred.Cmp) bool { return false }
+
+// Operand compares columns as they are: under the database's collation
+// (byte order, as AppSync's, under C and C.UTF-8; a linguistic collation
+// orders lt and gt its own way) and with case-sensitive LIKE, as AppSync
+// does. Only text matching (beginsWith, contains) on a column that is not
+// text matches the text the API returns for it: PostgreSQL has no LIKE on
+// timestamps, and AppSync matches "2021-01-01T" against the AWSDateTime
+// string.
+func (dialect) Operand(b *sqlgen.Builder, alias sqlgen.Alias, f *schema.Field, c pred.Cmp) {
+	if f == nil || f.IsList || !sqlgen.IsMatch(c.Op) || textTypes[f.DBType] {
+		b.Col(alias, c.Column)
+		return
+	}
+	if !timeText(b, alias, f) {
+		b.Col(alias, c.Column)
+		b.Raw("::text")
+	}
 }
 
 func (Compiler) newBuilder() *sqlgen.Builder { return sqlgen.NewBuilder(dialect{}) }
@@ -65,7 +91,7 @@ func (c Compiler) Select(s *plan.Select) (sqlgen.Statement, error) {
 			if i > 0 {
 				b.Raw(", ")
 			}
-			b.Col(t, s.Model.Field(k).Column)
+			tokenKey(b, t, s.Model.Field(k))
 		}
 		b.Raw(")")
 	}
@@ -74,7 +100,7 @@ func (c Compiler) Select(s *plan.Select) (sqlgen.Statement, error) {
 	b.Raw(" ")
 	b.WriteAlias(t)
 	b.Raw(" WHERE ")
-	if err := b.Where(t, s.Where); err != nil {
+	if err := b.WhereOf(t, s.Model, s.Where); err != nil {
 		return sqlgen.Statement{}, err
 	}
 	if len(s.After) > 0 {
@@ -93,6 +119,21 @@ func (c Compiler) Select(s *plan.Select) (sqlgen.Statement, error) {
 		b.Int(s.Limit + 1)
 	}
 	return b.Statement(), nil
+}
+
+// tokenKey writes a key column as the next page's token keeps it: as it
+// is, but an AWSDateTime as RFC 3339 text in UTC to the microsecond, which
+// the planner reads back as the AWSDateTime it is (json_build_array would
+// write a timestamp without its zone) and loses no precision of the
+// column.
+func tokenKey(b *sqlgen.Builder, t sqlgen.Alias, f *schema.Field) {
+	if f.Type != schema.AWSDateTime || f.IsList {
+		b.Col(t, f.Column)
+		return
+	}
+	b.Raw("to_char(")
+	b.Col(t, f.Column)
+	b.Raw(`::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.US"Z"')`)
 }
 
 // after writes the keyset condition (k1, k2) > ($1, $2).
@@ -190,6 +231,29 @@ func value(b *sqlgen.Builder, t sqlgen.Alias, o plan.Output) error {
 		b.Raw(") ELSE to_json(")
 		b.Col(t, f.Column)
 		b.Raw("::text) END")
+	case timeText(b, t, f):
+		// written by timeText
+	case f.Type == schema.String && textTypes[f.DBType]:
+		b.Col(t, f.Column)
+	case f.Type == schema.AWSJSON, f.Type == schema.String && !f.IsEnum, f.Type == schema.AWSIPAddress:
+		// AWSJSON travels as a string holding JSON text; other types that
+		// map to String (bytea, interval, ...) as their text form.
+		b.Col(t, f.Column)
+		b.Raw("::text")
+	case f.Type == schema.Float && f.DBType == "money":
+		b.Col(t, f.Column)
+		b.Raw("::numeric")
+	default:
+		b.Col(t, f.Column)
+	}
+	return nil
+}
+
+// timeText writes an AWSDateTime, AWSTime or AWSDate column as the text
+// AppSync gives it and reports true, or writes nothing and reports false
+// for other fields.
+func timeText(b *sqlgen.Builder, t sqlgen.Alias, f *schema.Field) bool {
+	switch {
 	case f.Type == schema.AWSDateTime:
 		b.Raw("to_char(")
 		b.Col(t, f.Column)
@@ -206,20 +270,10 @@ func value(b *sqlgen.Builder, t sqlgen.Alias, o plan.Output) error {
 		b.Raw("to_char(")
 		b.Col(t, f.Column)
 		b.Raw(", 'YYYY-MM-DD')")
-	case f.Type == schema.String && textTypes[f.DBType]:
-		b.Col(t, f.Column)
-	case f.Type == schema.AWSJSON, f.Type == schema.String && !f.IsEnum, f.Type == schema.AWSIPAddress:
-		// AWSJSON travels as a string holding JSON text; other types that
-		// map to String (bytea, interval, ...) as their text form.
-		b.Col(t, f.Column)
-		b.Raw("::text")
-	case f.Type == schema.Float && f.DBType == "money":
-		b.Col(t, f.Column)
-		b.Raw("::numeric")
 	default:
-		b.Col(t, f.Column)
+		return false
 	}
-	return nil
+	return true
 }
 
 // textTypes are already text: json_build_object writes them as strings.
@@ -329,7 +383,7 @@ func joinWhere(b *sqlgen.Builder, outer, inner sqlgen.Alias, o plan.Output) erro
 	}
 	if o.Nested.Where != nil {
 		b.Raw(" AND ")
-		return b.Where(inner, o.Nested.Where)
+		return b.WhereOf(inner, o.Nested.Model, o.Nested.Where)
 	}
 	return nil
 }
@@ -416,12 +470,12 @@ func (c Compiler) Update(s *plan.Update) (sqlgen.Mutation, error) {
 		}
 	}
 	b.Raw(" WHERE ")
-	if err := b.Where(u, s.Key); err != nil {
+	if err := b.WhereOf(u, s.Model, s.Key); err != nil {
 		return sqlgen.Mutation{}, err
 	}
 	if s.Where != nil {
 		b.Raw(" AND ")
-		if err := b.Where(u, s.Where); err != nil {
+		if err := b.WhereOf(u, s.Model, s.Where); err != nil {
 			return sqlgen.Mutation{}, err
 		}
 	}
@@ -446,12 +500,12 @@ func (c Compiler) Delete(s *plan.Delete) (sqlgen.Mutation, error) {
 	b.Raw(" AS ")
 	b.WriteAlias(d)
 	b.Raw(" WHERE ")
-	if err := b.Where(d, s.Key); err != nil {
+	if err := b.WhereOf(d, s.Model, s.Key); err != nil {
 		return sqlgen.Mutation{}, err
 	}
 	if s.Where != nil {
 		b.Raw(" AND ")
-		if err := b.Where(d, s.Where); err != nil {
+		if err := b.WhereOf(d, s.Model, s.Where); err != nil {
 			return sqlgen.Mutation{}, err
 		}
 	}

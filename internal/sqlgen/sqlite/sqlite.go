@@ -36,6 +36,15 @@
 // executor should open SQLite write transactions with BEGIN IMMEDIATE, so
 // that the read and the write see the same row.
 //
+// Dates: the driver would store a time.Time as Go's time.String() text,
+// which SQLite's date functions cannot read, so AWSDateTime values are
+// bound as "YYYY-MM-DD hh:mm:ss.sss" in UTC (SQLite's own
+// datetime(x, 'subsec') form). Filters compare a date column after
+// bringing it to that form with strftime, so a stored
+// "2021-01-01 00:00:00" equals the client's "2021-01-01T00:00:00.000Z";
+// keys of that type order and page by the same expression, and a page
+// token keeps them as AWSDateTime text.
+//
 // Values are formatted as the PostgreSQL compiler formats them, by the
 // field's GraphQL type and declared type (SQLite stores any type in any
 // column, so the declared type says what the value means):
@@ -64,6 +73,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/quarrydata/quarry/internal/plan"
 	"github.com/quarrydata/quarry/internal/pred"
@@ -91,6 +101,60 @@ func (dialect) ArrayContains(_ *sqlgen.Builder, _ sqlgen.Alias, column string, _
 	return fmt.Errorf("sqlite: column %q is not a list: SQLite has no array columns, so contains cannot test for an element", column)
 }
 
+// storedTime is how AWSDateTime values are written and compared: SQLite's
+// own datetime(x, 'subsec') form, in UTC. The driver would write Go's
+// time.String() ("2021-01-01 00:00:00 +0000 UTC"), which SQLite's date
+// functions cannot read (the API then returns null) and which does not
+// compare as text with stored values such as Chinook's
+// "2021-01-01 00:00:00".
+const (
+	storedTime       = "2006-01-02 15:04:05.000"
+	storedTimeFormat = "'%Y-%m-%d %H:%M:%f'"
+)
+
+// Bind writes times as storedTime text.
+func (dialect) Bind(v any) any {
+	if t, ok := v.(time.Time); ok {
+		return t.UTC().Format(storedTime)
+	}
+	return v
+}
+
+// Operand compares an AWSDateTime column as strftime(storedTime, col,
+// 'auto'): SQLite keeps dates as text (or numbers) in whatever form the
+// writer chose, so the stored value is first brought to the one form the
+// bound value has, in which text order is time order. (This costs the
+// use of an index on the column.) Other columns compare as they are:
+// SQLite's default BINARY collation is byte order and case-sensitive, as
+// AppSync is.
+func (dialect) Operand(b *sqlgen.Builder, alias sqlgen.Alias, _ *schema.Field, c pred.Cmp) {
+	if !holdsTime(c) {
+		b.Col(alias, c.Column)
+		return
+	}
+	b.Raw("strftime(" + storedTimeFormat + ", ")
+	b.Col(alias, c.Column)
+	b.Raw(", 'auto')")
+}
+
+// Prefilter is never needed: Operand wraps only date columns, whose
+// stored text a plain comparison would not match.
+func (dialect) Prefilter(*schema.Field, pred.Cmp) bool { return false }
+
+// holdsTime reports whether c compares with time.Time values, which plans
+// hold for AWSDateTime fields only.
+func holdsTime(c pred.Cmp) bool {
+	if _, ok := c.Value.(time.Time); ok {
+		return true
+	}
+	for _, v := range c.Values {
+		if _, ok := v.(time.Time); ok {
+			return true
+		}
+	}
+	return false
+}
+
 func newBuilder() *sqlgen.Builder { return sqlgen.NewBuilder(dialect{}) }
 
 func table(b *sqlgen.Builder, m *schema.Model) {
@@ -112,7 +176,16 @@ func (Compiler) Select(s *plan.Select) (sqlgen.Statement, error) {
 	}
 	if !s.Single {
 		b.Raw(", json_array(")
-		keyCols(b, t, s.Model)
+		for i, k := range s.Model.PrimaryKey {
+			if i > 0 {
+				b.Raw(", ")
+			}
+			// The token keeps an AWSDateTime key as the API writes it, so
+			// that the planner reads it back as one.
+			if f := s.Model.Field(k); f.IsList || !timeText(b, t, f) {
+				b.Col(t, f.Column)
+			}
+		}
 		b.Raw(")")
 	}
 	b.Raw(" FROM ")
@@ -120,7 +193,7 @@ func (Compiler) Select(s *plan.Select) (sqlgen.Statement, error) {
 	b.Raw(" ")
 	b.WriteAlias(t)
 	b.Raw(" WHERE ")
-	if err := where(b, t, s.Where); err != nil {
+	if err := where(b, t, s.Model, s.Where); err != nil {
 		return sqlgen.Statement{}, err
 	}
 	if len(s.After) > 0 {
@@ -141,13 +214,30 @@ func (Compiler) Select(s *plan.Select) (sqlgen.Statement, error) {
 	return b.Statement(), nil
 }
 
+// keyCols writes m's key columns as rows are ordered by them (orderKey).
 func keyCols(b *sqlgen.Builder, t sqlgen.Alias, m *schema.Model) {
 	for i, k := range m.PrimaryKey {
 		if i > 0 {
 			b.Raw(", ")
 		}
-		b.Col(t, m.Field(k).Column)
+		orderKey(b, t, m.Field(k))
 	}
+}
+
+// orderKey writes a key column as lists order and page by it: as it is,
+// but an AWSDateTime in the storedTime form (as Operand compares it), so
+// that the order is time order whatever form each value was written in,
+// and a page's last key, bound as storedTime text, compares with the
+// same expression it was ordered by. (Such keys cannot order through the
+// primary key's index.)
+func orderKey(b *sqlgen.Builder, t sqlgen.Alias, f *schema.Field) {
+	if f.Type != schema.AWSDateTime || f.IsList {
+		b.Col(t, f.Column)
+		return
+	}
+	b.Raw("strftime(" + storedTimeFormat + ", ")
+	b.Col(t, f.Column)
+	b.Raw(", 'auto')")
 }
 
 // after writes the keyset condition (k1, k2) > (?1, ?2) with row values
@@ -174,7 +264,7 @@ func orderBy(b *sqlgen.Builder, t sqlgen.Alias, s *plan.Select) {
 		if i > 0 {
 			b.Raw(", ")
 		}
-		b.Col(t, s.Model.Field(k).Column)
+		orderKey(b, t, s.Model.Field(k))
 		if s.Desc {
 			b.Raw(" DESC")
 		}
@@ -256,20 +346,8 @@ func value(b *sqlgen.Builder, t sqlgen.Alias, o plan.Output) error {
 		b.Raw(" AS TEXT) ELSE ")
 		col()
 		b.Raw(" END")
-	case f.Type == schema.AWSDateTime:
-		// 'auto' reads a number as unix seconds or a Julian day number;
-		// it leaves text alone.
-		b.Raw("strftime('%Y-%m-%dT%H:%M:%fZ', ")
-		col()
-		b.Raw(", 'auto')")
-	case f.Type == schema.AWSDate:
-		b.Raw("date(")
-		col()
-		b.Raw(", 'auto')")
-	case f.Type == schema.AWSTime:
-		b.Raw("strftime('%H:%M:%f', ")
-		col()
-		b.Raw(", 'auto')")
+	case timeText(b, t, f):
+		// written by timeText
 	case f.Type == schema.AWSJSON:
 		// JSON travels as a string holding JSON text. "|| ''" makes the
 		// text of a JSONB blob plain text: json() alone would keep the JSON
@@ -296,6 +374,26 @@ func value(b *sqlgen.Builder, t sqlgen.Alias, o plan.Output) error {
 		col()
 	}
 	return nil
+}
+
+// timeText writes an AWSDateTime, AWSDate or AWSTime column as the text
+// AppSync gives it and reports true, or writes nothing and reports false
+// for other fields. 'auto' reads a number as unix seconds or a Julian day
+// number; it leaves text alone.
+func timeText(b *sqlgen.Builder, t sqlgen.Alias, f *schema.Field) bool {
+	switch f.Type {
+	case schema.AWSDateTime:
+		b.Raw("strftime('%Y-%m-%dT%H:%M:%fZ', ")
+	case schema.AWSDate:
+		b.Raw("date(")
+	case schema.AWSTime:
+		b.Raw("strftime('%H:%M:%f', ")
+	default:
+		return false
+	}
+	b.Col(t, f.Column)
+	b.Raw(", 'auto')")
+	return true
 }
 
 // textAffinity reports whether a declared type gives a column TEXT affinity
@@ -380,7 +478,7 @@ func items(b *sqlgen.Builder, outer, t sqlgen.Alias, o plan.Output) error {
 	b.Raw(" AS o")
 	for i, k := range s.Model.PrimaryKey {
 		b.Raw(", ")
-		b.Col(t, s.Model.Field(k).Column)
+		orderKey(b, t, s.Model.Field(k))
 		b.Raw(" AS k")
 		b.Int(i)
 	}
@@ -415,35 +513,46 @@ func joinWhere(b *sqlgen.Builder, outer, inner sqlgen.Alias, o plan.Output) erro
 	}
 	if o.Nested.Where != nil {
 		b.Raw(" AND ")
-		return where(b, inner, o.Nested.Where)
+		return where(b, inner, o.Nested.Model, o.Nested.Where)
 	}
 	return nil
 }
 
-// where renders e as Builder.Where does, except that beginsWith, contains
-// and notContains on string columns match case-sensitively, with GLOB.
-func where(b *sqlgen.Builder, t sqlgen.Alias, e pred.Expr) error {
+// where renders e over the rows of m aliased t as Builder.WhereOf does,
+// except that beginsWith, contains and notContains match
+// case-sensitively, with GLOB.
+func where(b *sqlgen.Builder, t sqlgen.Alias, m *schema.Model, e pred.Expr) error {
 	switch x := e.(type) {
 	case pred.And:
-		return join(b, t, x, " AND ", "TRUE")
+		return join(b, t, m, x, " AND ", "TRUE")
 	case pred.Or:
-		return join(b, t, x, " OR ", "FALSE")
+		return join(b, t, m, x, " OR ", "FALSE")
 	case pred.Not:
 		b.Raw("NOT (")
-		if err := where(b, t, x.X); err != nil {
+		if err := where(b, t, m, x.X); err != nil {
 			return err
 		}
 		b.Raw(")")
 		return nil
 	case pred.Cmp:
-		if !x.List && (x.Op == pred.BeginsWith || x.Op == pred.Contains || x.Op == pred.NotContains) {
-			return glob(b, t, x)
+		if !x.List && sqlgen.IsMatch(x.Op) {
+			return glob(b, t, sqlgen.ColumnField(m, x.Column), x)
 		}
 	}
-	return b.Where(t, e)
+	return b.WhereOf(t, m, e)
 }
 
-func join(b *sqlgen.Builder, t sqlgen.Alias, list []pred.Expr, sep, empty sqlgen.Raw) error {
+// matchText writes the text beginsWith and contains look at: the column,
+// or for a date or time column the text the API returns for it, which is
+// what AppSync matches ("2021-01-01T" begins an AWSDateTime; the stored
+// "2021-01-01 00:00:00" does not).
+func matchText(b *sqlgen.Builder, t sqlgen.Alias, f *schema.Field, column string) {
+	if f == nil || f.IsList || !timeText(b, t, f) {
+		b.Col(t, column)
+	}
+}
+
+func join(b *sqlgen.Builder, t sqlgen.Alias, m *schema.Model, list []pred.Expr, sep, empty sqlgen.Raw) error {
 	if len(list) == 0 {
 		b.Raw(empty)
 		return nil
@@ -453,7 +562,7 @@ func join(b *sqlgen.Builder, t sqlgen.Alias, list []pred.Expr, sep, empty sqlgen
 		if i > 0 {
 			b.Raw(sep)
 		}
-		if err := where(b, t, e); err != nil {
+		if err := where(b, t, m, e); err != nil {
 			return err
 		}
 	}
@@ -464,7 +573,7 @@ func join(b *sqlgen.Builder, t sqlgen.Alias, list []pred.Expr, sep, empty sqlgen
 // glob writes a case-sensitive prefix or substring match, shaped as the
 // shared LIKE rendering is (notContains keeps NULLs: a missing value does
 // not contain anything).
-func glob(b *sqlgen.Builder, t sqlgen.Alias, c pred.Cmp) error {
+func glob(b *sqlgen.Builder, t sqlgen.Alias, f *schema.Field, c pred.Cmp) error {
 	text := fmt.Sprint(c.Value)
 	if strings.ContainsRune(text, 0) {
 		// GLOB stops at a NUL, so the match would ignore the rest of the
@@ -472,7 +581,7 @@ func glob(b *sqlgen.Builder, t sqlgen.Alias, c pred.Cmp) error {
 		return fmt.Errorf("sqlite: %s on %q: the text contains a NUL character", c.Op, c.Column)
 	}
 	if c.Op == pred.BeginsWith {
-		b.Col(t, c.Column)
+		matchText(b, t, f, c.Column)
 		b.Raw(" GLOB ")
 		b.Arg(globPattern(text, false))
 		return nil
@@ -481,7 +590,7 @@ func glob(b *sqlgen.Builder, t sqlgen.Alias, c pred.Cmp) error {
 		b.Raw("(NOT ")
 	}
 	b.Raw("(")
-	b.Col(t, c.Column)
+	matchText(b, t, f, c.Column)
 	b.Raw(" GLOB ")
 	b.Arg(globPattern(text, true))
 	b.Raw(")")
@@ -577,14 +686,14 @@ func (Compiler) Insert(s *plan.Insert) (sqlgen.Mutation, error) {
 }
 
 // keyWhere writes " WHERE key AND condition" over the row aliased t.
-func keyWhere(b *sqlgen.Builder, t sqlgen.Alias, key, cond pred.Expr) error {
+func keyWhere(b *sqlgen.Builder, t sqlgen.Alias, m *schema.Model, key, cond pred.Expr) error {
 	b.Raw(" WHERE ")
-	if err := where(b, t, key); err != nil {
+	if err := where(b, t, m, key); err != nil {
 		return err
 	}
 	if cond != nil {
 		b.Raw(" AND ")
-		return where(b, t, cond)
+		return where(b, t, m, cond)
 	}
 	return nil
 }
@@ -602,7 +711,7 @@ func read(model *schema.Model, key, cond pred.Expr, ret *plan.Select) (sqlgen.St
 	table(b, model)
 	b.Raw(" ")
 	b.WriteAlias(t)
-	if err := keyWhere(b, t, key, cond); err != nil {
+	if err := keyWhere(b, t, model, key, cond); err != nil {
 		return sqlgen.Statement{}, err
 	}
 	b.Raw(" LIMIT 1")
@@ -634,7 +743,7 @@ func (Compiler) Update(s *plan.Update) (sqlgen.Mutation, error) {
 		b.Raw(" = ")
 		b.Arg(s.Values[i])
 	}
-	if err := keyWhere(b, t, s.Key, s.Where); err != nil {
+	if err := keyWhere(b, t, s.Model, s.Key, s.Where); err != nil {
 		return sqlgen.Mutation{}, err
 	}
 	if err := returning(b, t, s.Return); err != nil {
@@ -657,7 +766,7 @@ func (Compiler) Delete(s *plan.Delete) (sqlgen.Mutation, error) {
 		t := target(b, s.Model)
 		b.Raw("DELETE FROM ")
 		table(b, s.Model)
-		if err := keyWhere(b, t, s.Key, s.Where); err != nil {
+		if err := keyWhere(b, t, s.Model, s.Key, s.Where); err != nil {
 			return sqlgen.Mutation{}, err
 		}
 		return sqlgen.Mutation{Steps: []sqlgen.Step{
@@ -669,7 +778,7 @@ func (Compiler) Delete(s *plan.Delete) (sqlgen.Mutation, error) {
 	t := target(b, s.Model)
 	b.Raw("DELETE FROM ")
 	table(b, s.Model)
-	if err := keyWhere(b, t, s.Key, s.Where); err != nil {
+	if err := keyWhere(b, t, s.Model, s.Key, s.Where); err != nil {
 		return sqlgen.Mutation{}, err
 	}
 	if err := returning(b, t, s.Return); err != nil {

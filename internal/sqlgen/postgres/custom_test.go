@@ -1,0 +1,32 @@
+package postgres
+
+import (
+	"reflect"
+	"testing"
+
+	"github.com/quarrydata/quarry/internal/plan"
+	"github.com/quarrydata/quarry/internal/schema"
+)
+
+// TestCustomPlaceholders checks the markers that replace a custom
+// operation's placeholders: the author's text is kept as it is, and every
+// value is an argument.
+func TestCustomPlaceholders(t *testing.T) {
+	// SELECT :a::text, x::int FROM t WHERE a = :a AND b = :b AND c = ':no';
+	c := &plan.Custom{
+		Op:    &schema.Operation{Name: "q"},
+		Text:  []string{"SELECT ", "::text, x::int FROM t WHERE a = ", " AND b = ", " AND c = ':no'"},
+		Args:  []any{"v", "v", nil},
+		Names: []string{"a", "a", "b"},
+	}
+	st, err := Compiler{}.Custom(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `SELECT $1::text, x::int FROM t WHERE a = $1 AND b = $2 AND c = ':no'`; st.SQL != want {
+		t.Errorf("SQL\ngot  %s\nwant %s", st.SQL, want)
+	}
+	if want := []any{"v", nil}; !reflect.DeepEqual(st.Args, want) {
+		t.Errorf("args = %#v, want %#v", st.Args, want)
+	}
+}
