@@ -91,6 +91,17 @@ func (x *Executor) observe(sql string) {
 	}
 }
 
+// slot takes a pool slot and puts the statement deadline on ctx; done
+// gives both back.
+func (x *Executor) slot(ctx context.Context) (context.Context, func(), error) {
+	release, err := x.acquire(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	ctx, cancel := context.WithTimeout(ctx, x.opts.StatementTimeout)
+	return ctx, func() { cancel(); release() }, nil
+}
+
 // Row is one row of a list: the object and its key values.
 type Row struct {
 	Object json.RawMessage
@@ -99,13 +110,11 @@ type Row struct {
 
 // List runs a list statement (rows of object and key).
 func (x *Executor) List(ctx context.Context, st sqlgen.Statement) ([]Row, error) {
-	release, err := x.acquire(ctx)
+	ctx, done, err := x.slot(ctx)
 	if err != nil {
 		return nil, err
 	}
-	defer release()
-	ctx, cancel := context.WithTimeout(ctx, x.opts.StatementTimeout)
-	defer cancel()
+	defer done()
 	x.observe(st.SQL)
 	rows, err := x.db.QueryContext(ctx, st.SQL, st.Args...)
 	if err != nil {
@@ -128,13 +137,11 @@ func (x *Executor) List(ctx context.Context, st sqlgen.Statement) ([]Row, error)
 
 // One runs a single-object statement; a nil result means no row.
 func (x *Executor) One(ctx context.Context, st sqlgen.Statement) (json.RawMessage, error) {
-	release, err := x.acquire(ctx)
+	ctx, done, err := x.slot(ctx)
 	if err != nil {
 		return nil, err
 	}
-	defer release()
-	ctx, cancel := context.WithTimeout(ctx, x.opts.StatementTimeout)
-	defer cancel()
+	defer done()
 	x.observe(st.SQL)
 	return scanOne(x.db.QueryRowContext(ctx, st.SQL, st.Args...))
 }
@@ -154,13 +161,11 @@ func scanOne(row *sql.Row) (json.RawMessage, error) {
 // the Returns step produced. A nil result with a nil error means the row
 // was missing or the condition did not hold; nothing was changed.
 func (x *Executor) Mutate(ctx context.Context, m sqlgen.Mutation) (json.RawMessage, error) {
-	release, err := x.acquire(ctx)
+	ctx, done, err := x.slot(ctx)
 	if err != nil {
 		return nil, err
 	}
-	defer release()
-	ctx, cancel := context.WithTimeout(ctx, x.opts.StatementTimeout)
-	defer cancel()
+	defer done()
 	tx, err := x.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, connect.QueryError(err)

@@ -41,13 +41,11 @@ type Column struct {
 
 // Rows runs a statement that reads (a custom query) and returns its rows.
 func (x *Executor) Rows(ctx context.Context, st sqlgen.Statement) (*Result, error) {
-	release, err := x.acquire(ctx)
+	ctx, done, err := x.slot(ctx)
 	if err != nil {
 		return nil, err
 	}
-	defer release()
-	ctx, cancel := context.WithTimeout(ctx, x.opts.StatementTimeout)
-	defer cancel()
+	defer done()
 	x.observe(st.SQL)
 	rows, err := x.db.QueryContext(ctx, st.SQL, st.Args...)
 	if err != nil {
@@ -69,13 +67,11 @@ func (x *Executor) Custom(ctx context.Context, st sqlgen.Statement, c *plan.Cust
 		}
 		return Shape(c.Return, res)
 	}
-	release, err := x.acquire(ctx)
+	ctx, done, err := x.slot(ctx)
 	if err != nil {
 		return nil, err
 	}
-	defer release()
-	ctx, cancel := context.WithTimeout(ctx, x.opts.StatementTimeout)
-	defer cancel()
+	defer done()
 	tx, err := x.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, connect.QueryError(err)

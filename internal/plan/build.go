@@ -303,26 +303,11 @@ func (b *Builder) nested(m *schema.Model, rel *schema.Relationship, f *ast.Field
 	if target == nil {
 		return Output{}, qerr.New(qerr.Misconfig, fmt.Sprintf("relationship %s.%s targets unknown model %s", m.Name, rel.Name, rel.Target))
 	}
-	// references are the child's fields, in the order of the parent's key.
-	child, parent := target, m
-	if rel.Kind == schema.BelongsTo {
-		child, parent = m, target
+	join, err := Join(m, target, rel)
+	if err != nil {
+		return Output{}, err
 	}
-	if len(rel.References) != len(parent.PrimaryKey) {
-		return Output{}, qerr.New(qerr.Misconfig, fmt.Sprintf("relationship %s.%s has %d references for a key of %d fields", m.Name, rel.Name, len(rel.References), len(parent.PrimaryKey)))
-	}
-	o := Output{}
-	for i, ref := range rel.References {
-		cf, pf := child.Field(ref), parent.Field(parent.PrimaryKey[i])
-		if cf == nil || pf == nil {
-			return Output{}, qerr.New(qerr.Misconfig, fmt.Sprintf("relationship %s.%s references unknown field %s", m.Name, rel.Name, ref))
-		}
-		if rel.Kind == schema.BelongsTo {
-			o.Join = append(o.Join, JoinPair{Outer: cf.Column, Inner: pf.Column})
-		} else {
-			o.Join = append(o.Join, JoinPair{Outer: pf.Column, Inner: cf.Column})
-		}
-	}
+	o := Output{Join: join}
 	sel := &Select{Model: target}
 	if rel.Kind != schema.HasMany {
 		sel.Single = true
@@ -366,6 +351,32 @@ func (b *Builder) nested(m *schema.Model, rel *schema.Relationship, f *ast.Field
 // CollectFields is collect for other stages (introspection).
 func CollectFields(set ast.SelectionSet, vars map[string]any) ([]*ast.Field, error) {
 	return collect(set, vars)
+}
+
+// Join pairs the columns that link a row of from with the rows of target
+// through rel: references are the child's fields, in the order of the
+// parent's key.
+func Join(from, target *schema.Model, rel *schema.Relationship) ([]JoinPair, error) {
+	child, parent := target, from
+	if rel.Kind == schema.BelongsTo {
+		child, parent = from, target
+	}
+	if len(rel.References) != len(parent.PrimaryKey) {
+		return nil, qerr.New(qerr.Misconfig, fmt.Sprintf("relationship %s.%s has %d references for a key of %d fields", from.Name, rel.Name, len(rel.References), len(parent.PrimaryKey)))
+	}
+	var join []JoinPair
+	for i, ref := range rel.References {
+		cf, pf := child.Field(ref), parent.Field(parent.PrimaryKey[i])
+		if cf == nil || pf == nil {
+			return nil, qerr.New(qerr.Misconfig, fmt.Sprintf("relationship %s.%s references unknown field %s", from.Name, rel.Name, ref))
+		}
+		if rel.Kind == schema.BelongsTo {
+			join = append(join, JoinPair{Outer: cf.Column, Inner: pf.Column})
+		} else {
+			join = append(join, JoinPair{Outer: pf.Column, Inner: cf.Column})
+		}
+	}
+	return join, nil
 }
 
 // collect flattens a selection set: fragment spreads and inline fragments

@@ -21,6 +21,7 @@ import (
 	"github.com/quarrydata/quarry/internal/pred"
 	"github.com/quarrydata/quarry/internal/schema"
 	"github.com/quarrydata/quarry/internal/sqlgen"
+	"github.com/quarrydata/quarry/internal/sqlgen/sqltest"
 	"github.com/quarrydata/quarry/internal/testdb"
 )
 
@@ -93,14 +94,7 @@ func session(t *testing.T, db *testdb.DB, options ...func(*driver.Config)) *sql.
 	return s
 }
 
-// fields selects the named fields of m, each under its own name.
-func fields(m *schema.Model, names ...string) []plan.Output {
-	var out []plan.Output
-	for _, n := range names {
-		out = append(out, plan.Output{Key: n, Field: field(m, n)})
-	}
-	return out
-}
+func fields(m *schema.Model, names ...string) []plan.Output { return sqltest.Fields(m, names...) }
 
 // as selects fields under other keys: as(m, "album_id", "AlbumId", ...).
 func as(m *schema.Model, pairs ...string) []plan.Output {
@@ -121,32 +115,8 @@ func field(m *schema.Model, name string) *schema.Field {
 
 func col(m *schema.Model, name string) string { return field(m, name).Column }
 
-// rel nests relationship name of from, as the planner will.
 func rel(s *schema.Schema, from *schema.Model, key, name string, sel *plan.Select) plan.Output {
-	r := from.Relationship(name)
-	target := s.Model(r.Target)
-	o := plan.Output{Key: key, Nested: sel}
-	if r.Kind == schema.HasMany {
-		o.Connection = []plan.ConnKey{{Key: "items", What: "items"}, {Key: "nextToken", What: "nextToken"}}
-	}
-	sel.Model = target
-	child, parent := target, from
-	if r.Kind == schema.BelongsTo {
-		child, parent = from, target
-	}
-	for i, ref := range r.References {
-		pcol := col(parent, parent.PrimaryKey[i])
-		ccol := col(child, ref)
-		if r.Kind == schema.BelongsTo {
-			o.Join = append(o.Join, plan.JoinPair{Outer: ccol, Inner: pcol})
-		} else {
-			o.Join = append(o.Join, plan.JoinPair{Outer: pcol, Inner: ccol})
-		}
-	}
-	if r.Kind != schema.HasMany {
-		sel.Single = true
-	}
-	return o
+	return sqltest.Rel(s, from, key, name, sel)
 }
 
 // row is one result row: the object, and the key array of a list.

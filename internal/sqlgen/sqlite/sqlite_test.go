@@ -18,6 +18,7 @@ import (
 	"github.com/quarrydata/quarry/internal/pred"
 	"github.com/quarrydata/quarry/internal/schema"
 	"github.com/quarrydata/quarry/internal/sqlgen"
+	"github.com/quarrydata/quarry/internal/sqlgen/sqltest"
 	"github.com/quarrydata/quarry/internal/testdb"
 )
 
@@ -59,44 +60,12 @@ func modelOf(t *testing.T, s *schema.Schema, table string) *schema.Model {
 	return nil
 }
 
-// fields selects the named fields of m.
-func fields(m *schema.Model, names ...string) []plan.Output {
-	var out []plan.Output
-	for _, n := range names {
-		out = append(out, plan.Output{Key: n, Field: m.Field(n)})
-	}
-	return out
-}
+func fields(m *schema.Model, names ...string) []plan.Output { return sqltest.Fields(m, names...) }
 
 func col(m *schema.Model, field string) string { return m.Field(field).Column }
 
-// rel nests relationship name of from, as the planner would.
 func rel(s *schema.Schema, from *schema.Model, name string, sel *plan.Select) plan.Output {
-	r := from.Relationship(name)
-	target := s.Model(r.Target)
-	o := plan.Output{Key: name, Nested: sel}
-	if r.Kind == schema.HasMany {
-		o.Connection = []plan.ConnKey{{Key: "items", What: "items"}, {Key: "nextToken", What: "nextToken"}}
-	}
-	sel.Model = target
-	// references are the child's fields, in the order of the parent's key.
-	child, parent := target, from
-	if r.Kind == schema.BelongsTo {
-		child, parent = from, target
-	}
-	for i, ref := range r.References {
-		pcol := col(parent, parent.PrimaryKey[i])
-		ccol := col(child, ref)
-		if r.Kind == schema.BelongsTo {
-			o.Join = append(o.Join, plan.JoinPair{Outer: ccol, Inner: pcol})
-		} else {
-			o.Join = append(o.Join, plan.JoinPair{Outer: pcol, Inner: ccol})
-		}
-	}
-	if r.Kind != schema.HasMany {
-		sel.Single = true
-	}
-	return o
+	return sqltest.Rel(s, from, name, name, sel)
 }
 
 type querier interface {
