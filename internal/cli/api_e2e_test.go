@@ -82,6 +82,7 @@ func TestAPIEndToEnd(t *testing.T) {
 			{"filters", a.testFilters},
 			{"get", a.testGet},
 			{"nested", a.testNested},
+			{"nested pages", a.testNestedPages},
 			{"scalars", a.testScalars},
 			{"statements per request", a.testStatementsPerRequest},
 			{"pagination", a.testPagination},
@@ -1007,6 +1008,124 @@ func (a *chinookAPI) testNested(t *testing.T) {
 		t.Errorf("album 1 has %d tracks, want 10", n)
 	}
 	a.record("nested tracks.* selection", p.items)
+}
+
+// testNestedPages pages a get's nested hasMany with nextToken: every child
+// once, in order, in one statement per page; tokens bound to their parent
+// and query; and a nested nextToken under a list refused.
+func (a *chinookAPI) testNestedPages(t *testing.T) {
+	q := a.doc("query ($%album_id%: Int!, $limit: Int, $nextToken: String, $sortDirection: ModelSortDirection, $filter: Model%U:track%FilterInput) { %get:album%(%album_id%: $%album_id%) { %album_id% %tracks%(limit: $limit, nextToken: $nextToken, sortDirection: $sortDirection, filter: $filter) { items { %track_id% } nextToken } } }")
+	type nestedPage struct {
+		ids  []int
+		next string
+	}
+	get := func(vars M) nestedPage {
+		t.Helper()
+		var v any
+		a.statements(t, "a nested page", 1, func() { v = a.ok(t, q, vars) })
+		conn := v.(map[string]any)[a.n("tracks")].(map[string]any)
+		var p nestedPage
+		for _, it := range conn["items"].([]any) {
+			n, _ := strconv.Atoi(fmt.Sprint(it.(map[string]any)[a.n("track_id")]))
+			p.ids = append(p.ids, n)
+		}
+		p.next, _ = conn["nextToken"].(string)
+		return p
+	}
+	all := func(album, limit int, dir string) [][]int {
+		t.Helper()
+		var pages [][]int
+		vars := M{"album_id": album, "limit": limit, "sortDirection": dir}
+		for range 100 {
+			p := get(vars)
+			pages = append(pages, p.ids)
+			if p.next == "" {
+				return pages
+			}
+			if len(p.ids) != limit {
+				t.Fatalf("album %d, limit %d: a page of %d items has a nextToken", album, limit, len(p.ids))
+			}
+			vars["nextToken"] = p.next
+		}
+		t.Fatal("more than 100 nested pages")
+		return nil
+	}
+	for _, c := range []struct {
+		album, limit int
+		dir          string
+	}{{1, 3, "ASC"}, {1, 3, "DESC"}, {1, 5, "ASC"}, {141, 7, "ASC"}} {
+		pages := all(c.album, c.limit, c.dir)
+		var ids []int
+		seen := map[int]bool{}
+		for _, p := range pages {
+			for _, id := range p {
+				if seen[id] {
+					t.Errorf("album %d %s: track %d came twice", c.album, c.dir, id)
+				}
+				seen[id] = true
+				ids = append(ids, id)
+			}
+		}
+		if want := a.count(t, "track", a.n("album_id")+" = "+strconv.Itoa(c.album)); len(ids) != want || want == 0 {
+			t.Errorf("album %d %s limit %d: %d tracks over %d pages, want %d", c.album, c.dir, c.limit, len(ids), len(pages), want)
+		}
+		sorted := sort.SliceIsSorted(ids, func(i, j int) bool { return ids[i] < ids[j] })
+		if c.dir == "DESC" {
+			sorted = sort.SliceIsSorted(ids, func(i, j int) bool { return ids[i] > ids[j] })
+		}
+		if !sorted {
+			t.Errorf("album %d %s: tracks out of order: %v", c.album, c.dir, ids)
+		}
+		a.record(fmt.Sprintf("nested pages album %d %s limit %d", c.album, c.dir, c.limit), pages)
+	}
+
+	// A token is bound to its album, its filter and its order.
+	first := get(M{"album_id": 1, "limit": 3})
+	if first.next == "" {
+		t.Fatal("album 1, limit 3: no nextToken")
+	}
+	body, sig, _ := strings.Cut(first.next, ".")
+	raw, err := base64.RawURLEncoding.DecodeString(body)
+	if err != nil {
+		t.Fatalf("token %q: %v", first.next, err)
+	}
+	forged := strings.Replace(string(raw), "[7]", "[12]", 1) // album 1's third track is 7
+	if forged == string(raw) {
+		t.Fatalf("token body %s holds no [7]", raw)
+	}
+	rootTok := a.list(t, "track", "%track_id%", M{"limit": 3}).nextToken
+	for name, vars := range map[string]M{
+		"other album":   {"album_id": 2, "limit": 3, "nextToken": first.next},
+		"other order":   {"album_id": 1, "limit": 3, "nextToken": first.next, "sortDirection": "DESC"},
+		"other filter":  {"album_id": 1, "limit": 3, "nextToken": first.next, "filter": M{"milliseconds": M{"gt": 1000}}},
+		"edited body":   {"album_id": 1, "limit": 3, "nextToken": base64.RawURLEncoding.EncodeToString([]byte(forged)) + "." + sig},
+		"a root token":  {"album_id": 1, "limit": 3, "nextToken": rootTok},
+		"not a token":   {"album_id": 1, "limit": 3, "nextToken": "abc"},
+		"signature cut": {"album_id": 1, "limit": 3, "nextToken": first.next[:len(first.next)-2]},
+	} {
+		e := a.failed(t, a.url, q, vars)
+		if e.ErrorType != "ValidationError" || !strings.Contains(e.Message, "nextToken") {
+			t.Errorf("%s: %+v", name, e)
+		}
+	}
+
+	// A token minted under a list pages the same album from its get.
+	lq := a.doc("query ($limit: Int, $nextToken: String) { %list:album%(limit: 1) { items { %album_id% %tracks%(limit: $limit, nextToken: $nextToken) { items { %track_id% } nextToken } } } }")
+	v := a.ok(t, lq, M{"limit": 3})
+	album := v.(map[string]any)["items"].([]any)[0].(map[string]any)
+	tok, _ := album[a.n("tracks")].(map[string]any)["nextToken"].(string)
+	if tok == "" {
+		t.Fatalf("listAlbums → tracks(limit: 3): no nextToken: %v", album)
+	}
+	if p := get(M{"album_id": 1, "limit": 3, "nextToken": tok}); fmt.Sprint(p.ids) != "[8 9 10]" {
+		t.Errorf("album 1's second page from a list's token: %v, want [8 9 10]", p.ids)
+	}
+
+	// Under a list the parent is not known when the request is planned.
+	e := a.failed(t, a.url, lq, M{"limit": 3, "nextToken": tok})
+	if e.ErrorType != "ValidationError" || !strings.Contains(e.Message, "accepted only on the object of a get") {
+		t.Errorf("nested nextToken under a list: %+v", e)
+	}
 }
 
 // ---------------------------------------------------------------------

@@ -136,8 +136,62 @@ func (e *Engine) Serve(ctx context.Context, req Request, requestID string) Respo
 	return Response{Data: out.Bytes(), Errors: errs, Operation: name}
 }
 
-// run compiles and executes one root field and returns its JSON value.
+// run compiles and executes one root field and returns its JSON value,
+// with the markers of nested pages (plan.Page) replaced by tokens.
 func (e *Engine) run(ctx context.Context, r plan.Root) (json.RawMessage, error) {
+	val, err := e.runField(ctx, r)
+	if err != nil || r.Pages == nil {
+		return val, err
+	}
+	return e.nestedTokens(val, r.Pages)
+}
+
+// nestedTokens replaces every nested page marker in val, the JSON array
+// ["<marker>", id, [parent key], [last key]] that the database wrote in a
+// nextToken's place, with the signed token it stands for. The marker is a
+// random nonce of this plan, bound as an argument: row data cannot hold it
+// unless it guessed it, and a string in the JSON escapes its quotes, so
+// `"<marker>"` right after a '[' is always one of ours.
+func (e *Engine) nestedTokens(val []byte, p *plan.Pages) (json.RawMessage, error) {
+	needle := []byte(`"` + p.Marker + `"`)
+	var out bytes.Buffer
+	rest := val
+	for {
+		i := bytes.Index(rest, needle)
+		if i < 0 {
+			break
+		}
+		// The array opens at the '[' before the marker (engines may put
+		// no space there, but allow some).
+		start := i - 1
+		for start >= 0 && (rest[start] == ' ' || rest[start] == '\n') {
+			start--
+		}
+		if start < 0 || rest[start] != '[' {
+			return nil, qerr.New(qerr.Internal, "a nested page marker is not where the database should have written it")
+		}
+		dec := json.NewDecoder(bytes.NewReader(rest[start:]))
+		var marker json.RawMessage
+		if err := dec.Decode(&marker); err != nil {
+			return nil, qerr.Wrap(qerr.Internal, "cannot read a nested page marker", err)
+		}
+		tok, err := p.Mint(e.Planner.Tokens, marker)
+		if err != nil {
+			return nil, err
+		}
+		out.Write(rest[:start])
+		writeString(&out, tok)
+		rest = rest[start+int(dec.InputOffset()):]
+	}
+	if out.Len() == 0 {
+		return val, nil
+	}
+	out.Write(rest)
+	return out.Bytes(), nil
+}
+
+// runField compiles and executes one root field.
+func (e *Engine) runField(ctx context.Context, r plan.Root) (json.RawMessage, error) {
 	switch {
 	case r.Typename != "":
 		return json.Marshal(r.Typename)

@@ -44,6 +44,21 @@ type Root struct {
 	// Fingerprint ties a list's nextToken to its query (filter, key
 	// condition, order), so a token cannot be replayed against another.
 	Fingerprint string
+	// Pages is set when nested connections select nextToken: the
+	// pipeline turns their markers in the field's JSON into tokens.
+	Pages *Pages
+}
+
+// scope is what planning a selection knows beyond the selection itself.
+type scope struct {
+	// pages collects the root field's nested connections that select
+	// nextToken.
+	pages *Pages
+	// key holds the object's coerced key values (in primary key order)
+	// when the plan knows them, that is for the object of a get; a nested
+	// nextToken is accepted only there, where the token's parent can be
+	// checked before the query runs.
+	key []any
 }
 
 // Builder plans operations against one API schema.
@@ -86,22 +101,26 @@ func (b *Builder) root(op ast.Operation, f *ast.Field, vars map[string]any) (Roo
 	args := f.ArgumentMap(vars)
 	r := Root{Key: key, Kind: rt.Kind, Model: rt.Model}
 	m := rt.Model
+	sc := &scope{pages: &Pages{}}
 	var err error
 	switch rt.Kind {
 	case api.Get:
-		r.Select, err = b.get(m, f, args, vars)
+		r.Select, err = b.get(m, f, args, vars, sc)
 	case api.List:
-		err = b.list(&r, m, f, args, vars, rt.SortKeyArg)
+		err = b.list(&r, m, f, args, vars, rt.SortKeyArg, sc)
 	case api.Create:
-		r.Insert, err = b.create(m, f, args, vars)
+		r.Insert, err = b.create(m, f, args, vars, sc)
 	case api.Update:
-		r.Update, err = b.update(m, f, args, vars)
+		r.Update, err = b.update(m, f, args, vars, sc)
 	case api.Delete:
-		r.Delete, err = b.delete(m, f, args, vars)
+		r.Delete, err = b.delete(m, f, args, vars, sc)
 	case api.CustomQuery, api.CustomMutation:
 		r.Custom, err = b.custom(rt.Operation, rt.Kind, f, args, vars)
 	default:
 		err = qerr.New(qerr.Unsupported, fmt.Sprintf("%s operations are not served yet", rt.Kind))
+	}
+	if len(sc.pages.pages) > 0 {
+		r.Pages = sc.pages
 	}
 	return r, err
 }
@@ -141,19 +160,25 @@ func keyWhere(m *schema.Model, args map[string]any, what string) (pred.Expr, err
 	return pred.Conj(and...), nil
 }
 
-func (b *Builder) get(m *schema.Model, f *ast.Field, args, vars map[string]any) (*Select, error) {
+func (b *Builder) get(m *schema.Model, f *ast.Field, args, vars map[string]any, sc *scope) (*Select, error) {
 	where, err := keyWhere(m, args, f.Name)
 	if err != nil {
 		return nil, err
 	}
-	outs, err := b.outputs(m, f.SelectionSet, vars)
+	// keyWhere has checked and coerced each key value; the same values
+	// bind nested tokens to this object.
+	for _, k := range m.PrimaryKey {
+		v, _ := coerce(m.Field(k), args[k], f.Name+"."+k)
+		sc.key = append(sc.key, v)
+	}
+	outs, err := b.outputs(m, f.SelectionSet, vars, sc)
 	if err != nil {
 		return nil, err
 	}
 	return &Select{Model: m, Fields: outs, Where: where, Single: true}, nil
 }
 
-func (b *Builder) list(r *Root, m *schema.Model, f *ast.Field, args, vars map[string]any, sortKeyArg string) error {
+func (b *Builder) list(r *Root, m *schema.Model, f *ast.Field, args, vars map[string]any, sortKeyArg string, sc *scope) error {
 	where, err := b.filter(m, args["filter"], "filter")
 	if err != nil {
 		return err
@@ -212,7 +237,7 @@ func (b *Builder) list(r *Root, m *schema.Model, f *ast.Field, args, vars map[st
 	}
 	r.Conn = conn
 	if items != nil {
-		sel.Fields, err = b.outputs(m, items, vars)
+		sel.Fields, err = b.outputs(m, items, vars, sc)
 		if err != nil {
 			return err
 		}
@@ -268,7 +293,7 @@ func upperFirst(s string) string {
 }
 
 // outputs plans the selection set of a model's object.
-func (b *Builder) outputs(m *schema.Model, set ast.SelectionSet, vars map[string]any) ([]Output, error) {
+func (b *Builder) outputs(m *schema.Model, set ast.SelectionSet, vars map[string]any, sc *scope) ([]Output, error) {
 	fields, err := collect(set, vars)
 	if err != nil {
 		return nil, err
@@ -288,7 +313,7 @@ func (b *Builder) outputs(m *schema.Model, set ast.SelectionSet, vars map[string
 		if rel == nil {
 			return nil, qerr.New(qerr.Validation, fmt.Sprintf("%s has no field %s", m.Name, f.Name))
 		}
-		o, err := b.nested(m, rel, f, vars)
+		o, err := b.nested(m, rel, f, vars, sc)
 		if err != nil {
 			return nil, err
 		}
@@ -298,7 +323,7 @@ func (b *Builder) outputs(m *schema.Model, set ast.SelectionSet, vars map[string
 	return out, nil
 }
 
-func (b *Builder) nested(m *schema.Model, rel *schema.Relationship, f *ast.Field, vars map[string]any) (Output, error) {
+func (b *Builder) nested(m *schema.Model, rel *schema.Relationship, f *ast.Field, vars map[string]any, sc *scope) (Output, error) {
 	target := b.API.IR.Model(rel.Target)
 	if target == nil {
 		return Output{}, qerr.New(qerr.Misconfig, fmt.Sprintf("relationship %s.%s targets unknown model %s", m.Name, rel.Name, rel.Target))
@@ -309,17 +334,16 @@ func (b *Builder) nested(m *schema.Model, rel *schema.Relationship, f *ast.Field
 	}
 	o := Output{Join: join}
 	sel := &Select{Model: target}
+	// The nested object's key is not known before the query runs.
+	inner := &scope{pages: sc.pages}
 	if rel.Kind != schema.HasMany {
 		sel.Single = true
 		var err error
-		sel.Fields, err = b.outputs(target, f.SelectionSet, vars)
+		sel.Fields, err = b.outputs(target, f.SelectionSet, vars, inner)
 		o.Nested = sel
 		return o, err
 	}
 	args := f.ArgumentMap(vars)
-	if tok, ok := args["nextToken"].(string); ok && tok != "" {
-		return Output{}, qerr.New(qerr.Unsupported, fmt.Sprintf("nextToken on the nested field %s is not supported yet: page it with list%s and a filter on %s", f.Name, schema.Plural(upperFirst(target.Name)), strings.Join(rel.References, ", ")))
-	}
 	where, err := b.filter(target, args["filter"], f.Name+".filter")
 	if err != nil {
 		return Output{}, err
@@ -334,18 +358,60 @@ func (b *Builder) nested(m *schema.Model, rel *schema.Relationship, f *ast.Field
 		}
 		sel.Limit = min(int(n), MaxLimit)
 	}
+	q := nestedQuery{field: nestedField(m, rel), filter: args["filter"], desc: sel.Desc}
+	// A hasMany's Join pairs the parent's primary key, in order (Join).
+	for _, k := range m.PrimaryKey {
+		q.parent = append(q.parent, m.Field(k))
+	}
+	if tok, ok := args["nextToken"].(string); ok && tok != "" {
+		if sel.After, err = b.nestedAfter(m, rel, target, q, tok, sc); err != nil {
+			return Output{}, err
+		}
+	}
 	conn, items, err := b.connection(f.SelectionSet, vars, target)
 	if err != nil {
 		return Output{}, err
 	}
 	o.Connection = conn
+	for _, k := range conn {
+		if k.What == "nextToken" && sel.Page == nil {
+			sel.Page = sc.pages.add(q)
+		}
+	}
 	if items != nil {
-		if sel.Fields, err = b.outputs(target, items, vars); err != nil {
+		if sel.Fields, err = b.outputs(target, items, vars, inner); err != nil {
 			return Output{}, err
 		}
 	}
 	o.Nested = sel
 	return o, nil
+}
+
+// nestedAfter reads a nested connection's nextToken. Only the object of a
+// get has a key the plan knows, and the token must be checked against its
+// parent before the query runs (a token minted for one album's tracks
+// must not page another's), so a nested nextToken is accepted there only,
+// which is also where AppSync clients page nested lists.
+func (b *Builder) nestedAfter(m *schema.Model, rel *schema.Relationship, target *schema.Model, q nestedQuery, tok string, sc *scope) ([]any, error) {
+	if sc.key == nil || len(sc.key) != len(q.parent) {
+		return nil, qerr.New(qerr.Validation, fmt.Sprintf("nextToken on the nested field %s is accepted only on the object of a get (get%s): page one %s's %s there, or use list%s with a filter on %s", rel.Name, upperFirst(m.Name), m.Name, rel.Name, schema.Plural(upperFirst(target.Name)), strings.Join(rel.References, ", ")))
+	}
+	// The join pairs the parent's key in primary key order (Join), so the
+	// get's key values are the parent values the marker carried.
+	after, err := b.Tokens.Read(tok, q.fingerprint(sc.key))
+	if err != nil {
+		return nil, err
+	}
+	if len(after) != len(target.PrimaryKey) {
+		return nil, qerr.New(qerr.Validation, "nextToken is not valid for this query")
+	}
+	out := make([]any, len(after))
+	for i, k := range target.PrimaryKey {
+		if out[i], err = coerce(target.Field(k), after[i], "nextToken"); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }
 
 // CollectFields is collect for other stages (introspection).

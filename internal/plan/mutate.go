@@ -25,15 +25,15 @@ func (b *Builder) input(args map[string]any, what string) (map[string]any, error
 }
 
 // returning plans the object a mutation returns.
-func (b *Builder) returning(m *schema.Model, f *ast.Field, vars map[string]any) (*Select, error) {
-	outs, err := b.outputs(m, f.SelectionSet, vars)
+func (b *Builder) returning(m *schema.Model, f *ast.Field, vars map[string]any, sc *scope) (*Select, error) {
+	outs, err := b.outputs(m, f.SelectionSet, vars, sc)
 	if err != nil {
 		return nil, err
 	}
 	return &Select{Model: m, Fields: outs, Single: true}, nil
 }
 
-func (b *Builder) create(m *schema.Model, f *ast.Field, args, vars map[string]any) (*Insert, error) {
+func (b *Builder) create(m *schema.Model, f *ast.Field, args, vars map[string]any, sc *scope) (*Insert, error) {
 	in, err := b.input(args, f.Name)
 	if err != nil {
 		return nil, err
@@ -76,7 +76,7 @@ func (b *Builder) create(m *schema.Model, f *ast.Field, args, vars map[string]an
 			ins.Values = append(ins.Values, b.NewID())
 		}
 	}
-	ret, err := b.returning(m, f, vars)
+	ret, err := b.returning(m, f, vars, sc)
 	if err != nil {
 		return nil, err
 	}
@@ -88,7 +88,7 @@ func isTimeField(f *schema.Field) bool {
 	return f.Type == schema.AWSDateTime && !f.IsList
 }
 
-func (b *Builder) update(m *schema.Model, f *ast.Field, args, vars map[string]any) (*Update, error) {
+func (b *Builder) update(m *schema.Model, f *ast.Field, args, vars map[string]any, sc *scope) (*Update, error) {
 	in, err := b.input(args, f.Name)
 	if err != nil {
 		return nil, err
@@ -132,13 +132,13 @@ func (b *Builder) update(m *schema.Model, f *ast.Field, args, vars map[string]an
 	if up.Where, err = b.filter(m, args["condition"], "condition"); err != nil {
 		return nil, err
 	}
-	if up.Return, err = b.returning(m, f, vars); err != nil {
+	if up.Return, err = b.returning(m, f, vars, sc); err != nil {
 		return nil, err
 	}
 	return up, nil
 }
 
-func (b *Builder) delete(m *schema.Model, f *ast.Field, args, vars map[string]any) (*Delete, error) {
+func (b *Builder) delete(m *schema.Model, f *ast.Field, args, vars map[string]any, sc *scope) (*Delete, error) {
 	in, err := b.input(args, f.Name)
 	if err != nil {
 		return nil, err
@@ -151,7 +151,7 @@ func (b *Builder) delete(m *schema.Model, f *ast.Field, args, vars map[string]an
 	if del.Where, err = b.filter(m, args["condition"], "condition"); err != nil {
 		return nil, err
 	}
-	if del.Return, err = b.returning(m, f, vars); err != nil {
+	if del.Return, err = b.returning(m, f, vars, sc); err != nil {
 		return nil, err
 	}
 	return del, nil

@@ -28,6 +28,27 @@ type Select struct {
 	After []any
 	// Single marks a get or a belongsTo/hasOne: one object or null.
 	Single bool
+	// Page is set on a nested hasMany whose connection selects nextToken.
+	Page *Page
+}
+
+// Page asks for a nested hasMany's nextToken. The database cannot sign a
+// token, so the dialect writes, in nextToken's place, null when no row
+// follows the page's Limit rows, or else the JSON array
+//
+//	[Marker, ID, [parent key values], [last item's key values]]
+//
+// which the pipeline replaces with a signed token (Pages.Mint) before the
+// response leaves. Key values are written as a list's token keeps them.
+type Page struct {
+	// Marker is the request's random nonce (Pages.Marker), bound as an
+	// argument: row data cannot hold it, so it cannot pass for a marker.
+	Marker string
+	// ID says which of the root's Pages this connection is.
+	ID int
+	// Parent holds the parent's key fields, in the order of Join (whose
+	// Outer columns they are): the token is bound to their values.
+	Parent []*schema.Field
 }
 
 // Output is one key of the JSON object built for a row: a column or a

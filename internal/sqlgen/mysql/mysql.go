@@ -301,23 +301,10 @@ func (c Compiler) Select(s *plan.Select) (sqlgen.Statement, error) {
 		return sqlgen.Statement{}, err
 	}
 	if len(s.After) > 0 {
-		if len(s.After) != len(s.Model.PrimaryKey) {
-			return sqlgen.Statement{}, fmt.Errorf("sqlgen/mysql: page token has %d values, the key of %s has %d", len(s.After), s.Model.Name, len(s.Model.PrimaryKey))
+		b.Raw(" AND ")
+		if err := after(b, t, s); err != nil {
+			return sqlgen.Statement{}, err
 		}
-		b.Raw(" AND (")
-		keyColumns(b, t, s.Model, "")
-		if s.Desc {
-			b.Raw(") < (")
-		} else {
-			b.Raw(") > (")
-		}
-		for i, v := range s.After {
-			if i > 0 {
-				b.Raw(", ")
-			}
-			b.Arg(v)
-		}
-		b.Raw(")")
 	}
 	if !s.Single {
 		b.Raw(" ORDER BY ")
@@ -331,6 +318,28 @@ func (c Compiler) Select(s *plan.Select) (sqlgen.Statement, error) {
 		b.Int(s.Limit + 1)
 	}
 	return b.Statement(), nil
+}
+
+// after writes the keyset condition (k1, k2) > (?, ?) of a page token.
+func after(b *sqlgen.Builder, t sqlgen.Alias, s *plan.Select) error {
+	if len(s.After) != len(s.Model.PrimaryKey) {
+		return fmt.Errorf("sqlgen/mysql: page token has %d values, the key of %s has %d", len(s.After), s.Model.Name, len(s.Model.PrimaryKey))
+	}
+	b.Raw("(")
+	keyColumns(b, t, s.Model, "")
+	if s.Desc {
+		b.Raw(") < (")
+	} else {
+		b.Raw(") > (")
+	}
+	for i, v := range s.After {
+		if i > 0 {
+			b.Raw(", ")
+		}
+		b.Arg(v)
+	}
+	b.Raw(")")
+	return nil
 }
 
 func desc(s *plan.Select) sqlgen.Raw {
@@ -573,9 +582,9 @@ func (g *gen) nested(outer sqlgen.Alias, o plan.Output) error {
 		case "__typename":
 			b.Str(k.Typename)
 		default:
-			// Nested pages are not resumable yet: the first page is all
-			// a nested selection returns.
-			b.Raw("NULL")
+			if err := g.pageMarker(outer, o); err != nil {
+				return err
+			}
 		}
 	}
 	b.Raw(")")
@@ -652,6 +661,70 @@ func (g *gen) items(outer, t sqlgen.Alias, o plan.Output) error {
 	return err
 }
 
+// pageMarker writes a hasMany's nextToken: null, or when a row follows the
+// page, the marker plan.Page describes, which the pipeline turns into a
+// signed token. Two scalar probes by OFFSET, each reading at most Limit+1
+// rows of the parent's children: whether a row exists past the page, and
+// the key of the page's last row. Scalar subqueries, not a windowed
+// derived table, because MariaDB's derived tables cannot see the outer
+// row; JSON_EXTRACT keeps the array JSON for MariaDB (see the package
+// doc).
+func (g *gen) pageMarker(outer sqlgen.Alias, o plan.Output) error {
+	b := g.b
+	s := o.Nested
+	if s.Page == nil || s.Limit <= 0 {
+		b.Raw("NULL")
+		return nil
+	}
+	var err error
+	g.jsonOf(func() {
+		p := b.NewAlias()
+		b.Raw("CASE WHEN EXISTS (SELECT 1 FROM ")
+		g.table(s.Model)
+		b.Raw(" ")
+		b.WriteAlias(p)
+		if err = joinWhere(b, outer, p, o); err != nil {
+			return
+		}
+		b.Raw(" LIMIT 1 OFFSET ")
+		b.Int(s.Limit)
+		l := b.NewAlias()
+		b.Raw(") THEN (SELECT JSON_ARRAY(")
+		b.Arg(s.Page.Marker)
+		b.Raw(", ")
+		b.Int(s.Page.ID)
+		b.Raw(", JSON_ARRAY(")
+		for i, f := range s.Page.Parent {
+			if i > 0 {
+				b.Raw(", ")
+			}
+			tokenKey(b, outer, f)
+		}
+		b.Raw("), JSON_ARRAY(")
+		for i, k := range s.Model.PrimaryKey {
+			if i > 0 {
+				b.Raw(", ")
+			}
+			tokenKey(b, l, s.Model.Field(k))
+		}
+		b.Raw(")) FROM ")
+		g.table(s.Model)
+		b.Raw(" ")
+		b.WriteAlias(l)
+		if err = joinWhere(b, outer, l, o); err != nil {
+			return
+		}
+		b.Raw(" ORDER BY ")
+		keyColumns(b, l, s.Model, desc(s))
+		b.Raw(" LIMIT 1 OFFSET ")
+		b.Int(s.Limit - 1)
+		b.Raw(") END")
+	})
+	return err
+}
+
+// joinWhere writes the nested rows' condition: the join, the filter, and
+// the keyset condition of a nested nextToken.
 func joinWhere(b *sqlgen.Builder, outer, inner sqlgen.Alias, o plan.Output) error {
 	b.Raw(" WHERE ")
 	for i, j := range o.Join {
@@ -664,6 +737,12 @@ func joinWhere(b *sqlgen.Builder, outer, inner sqlgen.Alias, o plan.Output) erro
 	}
 	if len(o.Join) == 0 {
 		b.Raw("TRUE")
+	}
+	if len(o.Nested.After) > 0 {
+		b.Raw(" AND ")
+		if err := after(b, inner, o.Nested); err != nil {
+			return err
+		}
 	}
 	if o.Nested.Where != nil {
 		b.Raw(" AND ")

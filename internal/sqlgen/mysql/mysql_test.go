@@ -353,6 +353,24 @@ func TestCompileAndRun(t *testing.T) {
 			},
 		},
 		{
+			// A nested page after track 6 of album 1 (1, 6, 7, 8, ...):
+			// items 7 and 8, and a marker holding the parent's key and 8.
+			name: "get_album_tracks_next_page",
+			stmt: func(c Compiler) (sqlgen.Statement, error) {
+				tracks := &plan.Select{Limit: 2, After: []any{6}, Fields: as(track, "track_id", "TrackId"),
+					Page: &plan.Page{Marker: "m", ID: 0, Parent: []*schema.Field{field(album, "AlbumId")}}}
+				return c.Select(&plan.Select{Model: album, Single: true, Fields: []plan.Output{rel(s, album, "tracks", "Tracks", tracks)},
+					Where: pred.Cmp{Column: col(album, "AlbumId"), Op: pred.Eq, Value: 1}})
+			},
+			check: func(t *testing.T, rows []row) {
+				want := `{"tracks": {"items": [{"track_id": 7}, {"track_id": 8}], "nextToken": ["m", 0, [1], [8]]}}`
+				if len(rows) != 1 {
+					t.Fatalf("rows = %q", rows)
+				}
+				sameJSON(t, rows[0].obj, want, false)
+			},
+		},
+		{
 			name: "injection_is_data",
 			stmt: func(c Compiler) (sqlgen.Statement, error) {
 				where := pred.Or{

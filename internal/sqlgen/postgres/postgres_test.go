@@ -142,6 +142,23 @@ func TestCompileAndRun(t *testing.T) {
 			},
 		},
 		{
+			// A nested page after track 6 of album 1 (1, 6, 7, 8, ...):
+			// items 7 and 8, and a marker holding the parent's key and 8.
+			name: "get_album_tracks_next_page",
+			stmt: func() (sqlgen.Statement, error) {
+				tracks := &plan.Select{Limit: 2, After: []any{6}, Fields: fields(track, "track_id"),
+					Page: &plan.Page{Marker: "m", ID: 0, Parent: []*schema.Field{album.Field("album_id")}}}
+				return c.Select(&plan.Select{Model: album, Single: true, Fields: []plan.Output{rel(s, album, "tracks", tracks)},
+					Where: pred.Cmp{Column: col(album, "album_id"), Op: pred.Eq, Value: 1}})
+			},
+			check: func(t *testing.T, rows []string) {
+				want := `{"tracks" : {"items" : [{"track_id" : 7}, {"track_id" : 8}], "nextToken" : ["m", 0, [1], [8]]}}`
+				if len(rows) != 1 || rows[0] != want {
+					t.Errorf("got %q\nwant %q", rows, want)
+				}
+			},
+		},
+		{
 			name: "injection_is_data",
 			stmt: func() (sqlgen.Statement, error) {
 				where := pred.Or{

@@ -180,11 +180,7 @@ func (Compiler) Select(s *plan.Select) (sqlgen.Statement, error) {
 			if i > 0 {
 				b.Raw(", ")
 			}
-			// The token keeps an AWSDateTime key as the API writes it, so
-			// that the planner reads it back as one.
-			if f := s.Model.Field(k); f.IsList || !timeText(b, t, f) {
-				b.Col(t, f.Column)
-			}
+			tokenKey(b, t, s.Model.Field(k))
 		}
 		b.Raw(")")
 	}
@@ -441,9 +437,9 @@ func nested(b *sqlgen.Builder, outer sqlgen.Alias, o plan.Output) error {
 		case "__typename":
 			b.Str(k.Typename)
 		default:
-			// Nested pages are not resumable yet: the first page is all
-			// a nested selection returns.
-			b.Raw("NULL")
+			if err := pageMarker(b, outer, o); err != nil {
+				return err
+			}
 		}
 	}
 	b.Raw(")")
@@ -501,6 +497,72 @@ func items(b *sqlgen.Builder, outer, t sqlgen.Alias, o plan.Output) error {
 	return nil
 }
 
+// tokenKey writes a key column as a page token keeps it: an AWSDateTime
+// as the API writes it, so that the planner reads it back as one.
+func tokenKey(b *sqlgen.Builder, t sqlgen.Alias, f *schema.Field) {
+	if f.IsList || !timeText(b, t, f) {
+		b.Col(t, f.Column)
+	}
+}
+
+// pageMarker writes a hasMany's nextToken: null, or when a row follows the
+// page, the marker plan.Page describes, which the pipeline turns into a
+// signed token. Two probes by OFFSET, each reading at most Limit+1 rows
+// of the parent's children: whether a row exists past the page, and the
+// key of the page's last row. json() keeps the array JSON on its way out
+// of the subquery (see the package doc).
+func pageMarker(b *sqlgen.Builder, outer sqlgen.Alias, o plan.Output) error {
+	s := o.Nested
+	if s.Page == nil || s.Limit <= 0 {
+		b.Raw("NULL")
+		return nil
+	}
+	p := b.NewAlias()
+	b.Raw("CASE WHEN EXISTS (SELECT 1 FROM ")
+	table(b, s.Model)
+	b.Raw(" ")
+	b.WriteAlias(p)
+	if err := joinWhere(b, outer, p, o); err != nil {
+		return err
+	}
+	b.Raw(" LIMIT 1 OFFSET ")
+	b.Int(s.Limit)
+	l := b.NewAlias()
+	b.Raw(") THEN json((SELECT json_array(")
+	b.Arg(s.Page.Marker)
+	b.Raw(", ")
+	b.Int(s.Page.ID)
+	b.Raw(", json_array(")
+	for i, f := range s.Page.Parent {
+		if i > 0 {
+			b.Raw(", ")
+		}
+		tokenKey(b, outer, f)
+	}
+	b.Raw("), json_array(")
+	for i, k := range s.Model.PrimaryKey {
+		if i > 0 {
+			b.Raw(", ")
+		}
+		tokenKey(b, l, s.Model.Field(k))
+	}
+	b.Raw(")) FROM ")
+	table(b, s.Model)
+	b.Raw(" ")
+	b.WriteAlias(l)
+	if err := joinWhere(b, outer, l, o); err != nil {
+		return err
+	}
+	b.Raw(" ORDER BY ")
+	orderBy(b, l, s)
+	b.Raw(" LIMIT 1 OFFSET ")
+	b.Int(s.Limit - 1)
+	b.Raw(")) END")
+	return nil
+}
+
+// joinWhere writes the nested rows' condition: the join, the filter, and
+// the keyset condition of a nested nextToken.
 func joinWhere(b *sqlgen.Builder, outer, inner sqlgen.Alias, o plan.Output) error {
 	b.Raw(" WHERE ")
 	for i, j := range o.Join {
@@ -510,6 +572,10 @@ func joinWhere(b *sqlgen.Builder, outer, inner sqlgen.Alias, o plan.Output) erro
 		b.Col(inner, j.Inner)
 		b.Raw(" = ")
 		b.Col(outer, j.Outer)
+	}
+	if len(o.Nested.After) > 0 {
+		b.Raw(" AND ")
+		after(b, inner, o.Nested)
 	}
 	if o.Nested.Where != nil {
 		b.Raw(" AND ")

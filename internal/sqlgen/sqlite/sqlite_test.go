@@ -279,6 +279,23 @@ func TestCompileAndRun(t *testing.T) {
 			},
 		},
 		{
+			// A nested page after track 6 of album 1 (1, 6, 7, 8, ...):
+			// items 7 and 8, and a marker holding the parent's key and 8.
+			name: "get_album_tracks_next_page",
+			stmt: func() (sqlgen.Statement, error) {
+				tracks := &plan.Select{Limit: 2, After: []any{6}, Fields: fields(track, "TrackId"),
+					Page: &plan.Page{Marker: "m", ID: 0, Parent: []*schema.Field{album.Field("AlbumId")}}}
+				return c.Select(&plan.Select{Model: album, Single: true, Fields: []plan.Output{rel(s, album, "Tracks", tracks)},
+					Where: pred.Cmp{Column: col(album, "AlbumId"), Op: pred.Eq, Value: 1}})
+			},
+			check: func(t *testing.T, _ sqlgen.Statement, rows []string) {
+				want := `{"Tracks":{"items":[{"TrackId":7},{"TrackId":8}],"nextToken":["m",0,[1],[8]]}}`
+				if len(rows) != 1 || rows[0] != want {
+					t.Errorf("got %q\nwant %q", rows, want)
+				}
+			},
+		},
+		{
 			name: "injection_is_data",
 			stmt: func() (sqlgen.Statement, error) {
 				where := pred.Or{
