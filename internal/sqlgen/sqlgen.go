@@ -408,3 +408,32 @@ func LikePattern(s string, substring bool) string {
 	}
 	return p
 }
+
+// Connection writes a hasMany's connection object with the dialect's JSON
+// object function fn: the keys the query asked for, in its order, with
+// items and nextToken written by the dialect and __typename a constant.
+func (b *Builder) Connection(fn Raw, keys []plan.ConnKey, items, nextToken func() error) error {
+	b.Raw(fn)
+	b.Raw("(")
+	for i, k := range keys {
+		if i > 0 {
+			b.Raw(", ")
+		}
+		b.Str(k.Key)
+		b.Raw(", ")
+		var err error
+		switch k.What {
+		case "items":
+			err = items()
+		case "__typename":
+			b.Str(k.Typename)
+		default:
+			err = nextToken()
+		}
+		if err != nil {
+			return err
+		}
+	}
+	b.Raw(")")
+	return nil
+}

@@ -567,28 +567,9 @@ func (g *gen) nested(outer sqlgen.Alias, o plan.Output) error {
 		})
 		return err
 	}
-	b.Raw("JSON_OBJECT(")
-	for i, k := range o.Connection {
-		if i > 0 {
-			b.Raw(", ")
-		}
-		b.Str(k.Key)
-		b.Raw(", ")
-		switch k.What {
-		case "items":
-			if err := g.items(outer, t, o); err != nil {
-				return err
-			}
-		case "__typename":
-			b.Str(k.Typename)
-		default:
-			if err := g.pageMarker(outer, o); err != nil {
-				return err
-			}
-		}
-	}
-	b.Raw(")")
-	return nil
+	return b.Connection("JSON_OBJECT", o.Connection,
+		func() error { return g.items(outer, t, o) },
+		func() error { return g.pageMarker(outer, o) })
 }
 
 // items writes a hasMany's rows as a JSON array in key order, at most

@@ -299,28 +299,9 @@ func nested(b *sqlgen.Builder, outer sqlgen.Alias, o plan.Output) error {
 		b.Raw(" LIMIT 1)")
 		return nil
 	}
-	b.Raw("json_build_object(")
-	for i, k := range o.Connection {
-		if i > 0 {
-			b.Raw(", ")
-		}
-		b.Str(k.Key)
-		b.Raw(", ")
-		switch k.What {
-		case "items":
-			if err := items(b, outer, t, o); err != nil {
-				return err
-			}
-		case "__typename":
-			b.Str(k.Typename)
-		default:
-			if err := pageMarker(b, outer, o); err != nil {
-				return err
-			}
-		}
-	}
-	b.Raw(")")
-	return nil
+	return b.Connection("json_build_object", o.Connection,
+		func() error { return items(b, outer, t, o) },
+		func() error { return pageMarker(b, outer, o) })
 }
 
 // items writes a hasMany's rows as a JSON array, in key order.
