@@ -183,6 +183,10 @@ named by --api-keys-secret: comma-separated keys, each optionally followed by
 				if err != nil {
 					return err
 				}
+				if len(v) < 16 {
+					return fmt.Errorf("secret %s is too short to sign page tokens: use at least 16 random characters", tokenSecret)
+				}
+				e.redact.Add(v)
 				tokenKey = []byte(v)
 			} else {
 				tokenKey = randomBytes(32)

@@ -334,7 +334,11 @@ func (e *Engine) parse(query string) (*ast.QueryDocument, gqlerror.List) {
 	if errs != nil {
 		return nil, errs
 	}
-	e.docs.put(key, doc)
+	// Large documents are validated each time: caching them would let a
+	// client pin gigabytes with a few thousand distinct big queries.
+	if len(query) <= maxCachedDoc {
+		e.docs.put(key, doc)
+	}
 	return doc, nil
 }
 
@@ -346,7 +350,10 @@ type docCache struct {
 	docs map[[32]byte]*ast.QueryDocument
 }
 
-const docCacheSize = 2048
+const (
+	docCacheSize = 2048
+	maxCachedDoc = 16 << 10
+)
 
 func (c *docCache) get(k [32]byte) (*ast.QueryDocument, bool) {
 	c.mu.Lock()

@@ -3,8 +3,10 @@ package pipeline
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/quarrydata/quarry/internal/api"
 	"github.com/quarrydata/quarry/internal/exec"
@@ -159,5 +161,47 @@ func TestValidationErrorsAndIntrospection(t *testing.T) {
 	fields := data["__type"].(map[string]any)["fields"].([]any)
 	if len(fields) < 3 {
 		t.Errorf("album fields = %v", fields)
+	}
+}
+
+// TestNotKeepsRowsWithoutAValue: like ne, not keeps rows whose column is
+// NULL (AppSync's semantics), where SQL's NOT would drop them.
+func TestNotKeepsRowsWithoutAValue(t *testing.T) {
+	e, db := chinookEngine(t)
+	var want int
+	if err := db.SQL.QueryRow("SELECT count(*) FROM track WHERE album_id = 23 AND composer IS DISTINCT FROM 'Chico Buarque'").Scan(&want); err != nil {
+		t.Fatal(err)
+	}
+	for _, filter := range []string{
+		`{"album_id": {"eq": 23}, "not": {"composer": {"eq": "Chico Buarque"}}}`,
+		`{"album_id": {"eq": 23}, "composer": {"ne": "Chico Buarque"}}`,
+	} {
+		data, errs := serve(t, e, `query ($filter: ModelTrackFilterInput) { listTracks(filter: $filter) { items { track_id } } }`, `{"filter": `+filter+`}`)
+		if errs != nil {
+			t.Fatalf("%s: %+v", filter, errs)
+		}
+		if got := len(data["listTracks"].(map[string]any)["items"].([]any)); got != want {
+			t.Errorf("%s: %d rows, want %d", filter, got, want)
+		}
+	}
+}
+
+// TestFragmentBombIsRefused: each fragment level doubles the selection; a
+// 2 KB document must be refused quickly, not planned into gigabytes of SQL.
+func TestFragmentBombIsRefused(t *testing.T) {
+	e, _ := chinookEngine(t)
+	var doc strings.Builder
+	doc.WriteString("query { getArtist(artist_id: 1) { ...F16 } }\n")
+	doc.WriteString("fragment F0 on artist { name }\n")
+	for k := 1; k <= 16; k++ {
+		fmt.Fprintf(&doc, "fragment F%d on artist { a: albums { items { artist { ...F%d } } } b: albums { items { artist { ...F%d } } } }\n", k, k-1, k-1)
+	}
+	start := time.Now()
+	_, errs := serve(t, e, doc.String(), `{}`)
+	if len(errs) != 1 || !strings.Contains(errs[0].Message, "more than") {
+		t.Fatalf("errors = %+v", errs)
+	}
+	if d := time.Since(start); d > 2*time.Second {
+		t.Errorf("refusing took %v", d)
 	}
 }

@@ -17,10 +17,15 @@ import (
 )
 
 // Page sizes: a list without limit returns DefaultLimit rows (as AppSync
-// models do); no list returns more than MaxLimit.
+// models do); no list returns more than MaxLimit. A request has at most
+// MaxRootFields root fields, each selecting at most MaxOutputs fields in
+// all, nested at most MaxDepth relationships deep.
 const (
-	DefaultLimit = 100
-	MaxLimit     = 1000
+	DefaultLimit  = 100
+	MaxLimit      = 1000
+	MaxRootFields = 50
+	MaxOutputs    = 5000
+	MaxDepth      = 12
 )
 
 // Root is the plan of one root field of an operation.
@@ -51,6 +56,11 @@ type Root struct {
 
 // scope is what planning a selection knows beyond the selection itself.
 type scope struct {
+	// budget counts the outputs planned for the root field, and depth is
+	// how many relationships deep this selection is: a few hundred bytes
+	// of fragments must not plan a statement of gigabytes.
+	budget *int
+	depth  int
 	// pages collects the root field's nested connections that select
 	// nextToken.
 	pages *Pages
@@ -78,6 +88,9 @@ func (b *Builder) Build(op *ast.OperationDefinition, vars map[string]any) ([]Roo
 	if err != nil {
 		return nil, err
 	}
+	if len(fields) > MaxRootFields {
+		return nil, qerr.New(qerr.TooLarge, fmt.Sprintf("an operation may have at most %d root fields", MaxRootFields))
+	}
 	var out []Root
 	for _, f := range fields {
 		r, err := b.root(op.Operation, f, vars)
@@ -101,7 +114,7 @@ func (b *Builder) root(op ast.Operation, f *ast.Field, vars map[string]any) (Roo
 	args := f.ArgumentMap(vars)
 	r := Root{Key: key, Kind: rt.Kind, Model: rt.Model}
 	m := rt.Model
-	sc := &scope{pages: &Pages{}}
+	sc := &scope{pages: &Pages{}, budget: new(int)}
 	var err error
 	switch rt.Kind {
 	case api.Get:
@@ -299,6 +312,10 @@ func (b *Builder) outputs(m *schema.Model, set ast.SelectionSet, vars map[string
 		return nil, err
 	}
 	var out []Output
+	*sc.budget += len(fields)
+	if *sc.budget > MaxOutputs {
+		return nil, qerr.New(qerr.TooLarge, fmt.Sprintf("the selection asks for more than %d fields in all (fragments count each time they are used)", MaxOutputs))
+	}
 	for _, f := range fields {
 		key := responseKey(f)
 		if f.Name == "__typename" {
@@ -335,7 +352,10 @@ func (b *Builder) nested(m *schema.Model, rel *schema.Relationship, f *ast.Field
 	o := Output{Join: join}
 	sel := &Select{Model: target}
 	// The nested object's key is not known before the query runs.
-	inner := &scope{pages: sc.pages}
+	inner := &scope{pages: sc.pages, budget: sc.budget, depth: sc.depth + 1}
+	if inner.depth > MaxDepth {
+		return Output{}, qerr.New(qerr.TooLarge, fmt.Sprintf("the selection nests relationships more than %d deep", MaxDepth))
+	}
 	if rel.Kind != schema.HasMany {
 		sel.Single = true
 		var err error

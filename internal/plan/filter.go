@@ -115,8 +115,8 @@ func fieldFilter(f *schema.Field, v any, path string) (pred.Expr, error) {
 			if !ok {
 				return nil, qerr.New(qerr.Validation, path+"."+op+" takes a list")
 			}
-			if pred.Op(op) == pred.Between && len(list) != 2 {
-				return nil, qerr.New(qerr.Validation, path+".between takes exactly two values")
+			if pred.Op(op) == pred.Between && (len(list) != 2 || list[0] == nil || list[1] == nil) {
+				return nil, qerr.New(qerr.Validation, path+".between takes exactly two non-null values")
 			}
 			for i, item := range list {
 				cv, err := coerceElem(f, item, fmt.Sprintf("%s.%s[%d]", path, op, i))

@@ -1,6 +1,7 @@
 package plan
 
 import (
+	"bytes"
 	"crypto/hmac"
 	"crypto/sha256"
 	"encoding/base64"
@@ -31,8 +32,12 @@ type tokenBody struct {
 // Mint returns the token for a page that ended at the row with key values
 // after, for the query whose fingerprint is query.
 func (t *Tokens) Mint(after json.RawMessage, query string) (string, error) {
+	// Keys stay exact: a 64-bit key through float64 would point the next
+	// page at the wrong row.
 	var vals []any
-	if err := json.Unmarshal(after, &vals); err != nil {
+	dec := json.NewDecoder(bytes.NewReader(after))
+	dec.UseNumber()
+	if err := dec.Decode(&vals); err != nil {
 		return "", qerr.Wrap(qerr.Internal, "cannot read a page's last key", err)
 	}
 	body, err := json.Marshal(tokenBody{After: vals, Query: query})

@@ -39,3 +39,18 @@ func TestTokensRoundTripAndRefuseForgeries(t *testing.T) {
 		t.Error("a token was accepted under another key")
 	}
 }
+
+func TestTokensKeep64BitKeysExact(t *testing.T) {
+	tk := NewTokens([]byte("k"))
+	tok, err := tk.Mint(json.RawMessage(`[9007199254740993]`), "q")
+	if err != nil {
+		t.Fatal(err)
+	}
+	after, err := tk.Read(tok, "q")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := after[0].(json.Number).String(); got != "9007199254740993" {
+		t.Fatalf("key = %s, want 9007199254740993", got)
+	}
+}

@@ -171,9 +171,14 @@ func (s *Server) graphql(w http.ResponseWriter, r *http.Request) {
 		_ = resp.WriteJSON(&buf)
 	}
 	_, _ = w.Write(buf.Bytes())
-	op := resp.Operation
-	if op == "" {
+	// One label value per kind of operation, so clients cannot grow the
+	// metric without bound by combining root fields.
+	op, _, several := strings.Cut(resp.Operation, ",")
+	switch {
+	case op == "":
 		op = "invalid"
+	case several:
+		op = "multiple"
 	}
 	status := "ok"
 	if len(resp.Errors) > 0 {

@@ -216,11 +216,13 @@ func (b *Builder) WhereOf(alias Alias, m *schema.Model, e pred.Expr) error {
 	case pred.Or:
 		return b.join(alias, m, x, " OR ", "FALSE")
 	case pred.Not:
-		b.Raw("NOT (")
+		// A comparison with NULL is NULL, and NOT NULL drops the row; AppSync's
+		// not keeps rows where the inner test is unknown, as ne does.
+		b.Raw("NOT COALESCE((")
 		if err := b.WhereOf(alias, m, x.X); err != nil {
 			return err
 		}
-		b.Raw(")")
+		b.Raw("), FALSE)")
 	case pred.Cmp:
 		return b.cmp(alias, ColumnField(m, x.Column), x)
 	default:

@@ -575,11 +575,13 @@ func where(b *sqlgen.Builder, t sqlgen.Alias, m *schema.Model, e pred.Expr) erro
 	case pred.Or:
 		return join(b, t, m, x, " OR ", "FALSE")
 	case pred.Not:
-		b.Raw("NOT (")
+		// A comparison with NULL is NULL, and NOT NULL drops the row; AppSync's
+		// not keeps rows where the inner test is unknown, as ne does.
+		b.Raw("NOT COALESCE((")
 		if err := where(b, t, m, x.X); err != nil {
 			return err
 		}
-		b.Raw(")")
+		b.Raw("), FALSE)")
 		return nil
 	case pred.Cmp:
 		if !x.List && sqlgen.IsMatch(x.Op) {
