@@ -44,40 +44,7 @@ func rel(s *schema.Schema, from *schema.Model, name string, sel *plan.Select) pl
 
 func query(t *testing.T, db *testdb.DB, st sqlgen.Statement) []string {
 	t.Helper()
-	rows, err := db.SQL.QueryContext(context.Background(), st.SQL, st.Args...)
-	if err != nil {
-		t.Fatalf("%v\n%s", err, st.SQL)
-	}
-	defer rows.Close()
-	var out []string
-	cols, _ := rows.Columns()
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
-		var parts []string
-		for _, v := range vals {
-			switch x := v.(type) {
-			case []byte:
-				parts = append(parts, string(x))
-			case string:
-				parts = append(parts, x)
-			default:
-				b, _ := json.Marshal(x)
-				parts = append(parts, string(b))
-			}
-		}
-		out = append(out, strings.Join(parts, " | "))
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return out
+	return sqltest.Query(t, db.SQL, st)
 }
 
 func TestCompileAndRun(t *testing.T) {

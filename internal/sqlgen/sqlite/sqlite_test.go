@@ -75,40 +75,7 @@ type querier interface {
 // query runs st and returns each row's columns joined by " | ".
 func query(t *testing.T, q querier, st sqlgen.Statement) []string {
 	t.Helper()
-	rows, err := q.QueryContext(context.Background(), st.SQL, st.Args...)
-	if err != nil {
-		t.Fatalf("%v\n%s", err, st.SQL)
-	}
-	defer rows.Close()
-	var out []string
-	cols, _ := rows.Columns()
-	for rows.Next() {
-		vals := make([]any, len(cols))
-		ptrs := make([]any, len(cols))
-		for i := range vals {
-			ptrs[i] = &vals[i]
-		}
-		if err := rows.Scan(ptrs...); err != nil {
-			t.Fatal(err)
-		}
-		var parts []string
-		for _, v := range vals {
-			switch x := v.(type) {
-			case []byte:
-				parts = append(parts, string(x))
-			case string:
-				parts = append(parts, x)
-			default:
-				b, _ := json.Marshal(x)
-				parts = append(parts, string(b))
-			}
-		}
-		out = append(out, strings.Join(parts, " | "))
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatalf("%v\n%s", err, st.SQL)
-	}
-	return out
+	return sqltest.Query(t, q, st)
 }
 
 // run executes a mutation's steps in one transaction, as the executor

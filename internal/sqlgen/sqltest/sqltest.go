@@ -4,8 +4,15 @@
 package sqltest
 
 import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"strings"
+	"testing"
+
 	"github.com/quarrydata/quarry/internal/plan"
 	"github.com/quarrydata/quarry/internal/schema"
+	"github.com/quarrydata/quarry/internal/sqlgen"
 )
 
 // Fields selects the named fields of m under their own names.
@@ -35,4 +42,49 @@ func Rel(s *schema.Schema, from *schema.Model, key, name string, sel *plan.Selec
 		sel.Single = true
 	}
 	return o
+}
+
+// Querier runs a statement: a *sql.DB, *sql.Conn or *sql.Tx.
+type Querier interface {
+	QueryContext(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+}
+
+// Query runs st and returns each row's columns joined by " | ", text as it
+// came and other values as JSON.
+func Query(t testing.TB, q Querier, st sqlgen.Statement) []string {
+	t.Helper()
+	rows, err := q.QueryContext(context.Background(), st.SQL, st.Args...)
+	if err != nil {
+		t.Fatalf("%v\n%s", err, st.SQL)
+	}
+	defer rows.Close()
+	var out []string
+	cols, _ := rows.Columns()
+	for rows.Next() {
+		vals := make([]any, len(cols))
+		ptrs := make([]any, len(cols))
+		for i := range vals {
+			ptrs[i] = &vals[i]
+		}
+		if err := rows.Scan(ptrs...); err != nil {
+			t.Fatal(err)
+		}
+		parts := make([]string, len(vals))
+		for i, v := range vals {
+			switch x := v.(type) {
+			case []byte:
+				parts[i] = string(x)
+			case string:
+				parts[i] = x
+			default:
+				b, _ := json.Marshal(x)
+				parts[i] = string(b)
+			}
+		}
+		out = append(out, strings.Join(parts, " | "))
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatalf("%v\n%s", err, st.SQL)
+	}
+	return out
 }
