@@ -31,6 +31,7 @@ func (e *env) runSandbox(ctx context.Context, f *serveFlags, ready func(url, key
 	current := b
 	defer func() { current.db.Close() }()
 	srv := server.New(b.engine, []server.APIKey{{Key: key.Key, Expires: key.Expires}}, e.log)
+	srv.RequestTimeout = f.reqTime
 	srv.Ready = func(ctx context.Context) error { return current.db.SQL.PingContext(ctx) }
 
 	var url string

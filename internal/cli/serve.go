@@ -40,6 +40,7 @@ type serveFlags struct {
 	pool      int
 	queueWait time.Duration
 	stmtTime  time.Duration
+	reqTime   time.Duration
 	debug     bool
 	// observeSQL, when set, sees every statement the engine's executor
 	// sends (exec.Executor.Observe). No flag sets it: tests use it to
@@ -54,6 +55,7 @@ func (e *env) addServeFlags(cmd *cobra.Command, f *serveFlags, defaultHost strin
 	cmd.Flags().IntVar(&f.pool, "pool", 16, "database connections used at once; requests beyond it queue")
 	cmd.Flags().DurationVar(&f.queueWait, "queue-wait", 5*time.Second, "how long a request waits for a connection before failing with \"database busy\"")
 	cmd.Flags().DurationVar(&f.stmtTime, "statement-timeout", 10*time.Second, "longest a statement may run")
+	cmd.Flags().DurationVar(&f.reqTime, "request-timeout", 30*time.Second, "longest a whole request may take, all its root fields together")
 	cmd.Flags().BoolVar(&f.debug, "debug", os.Getenv("DEBUG_MODE") == "true", "show database errors to clients (default from DEBUG_MODE=true); the log always has them")
 }
 
@@ -197,6 +199,7 @@ named by --api-keys-secret: comma-separated keys, each optionally followed by
 			}
 			defer b.db.Close()
 			srv := server.New(b.engine, keys, e.log)
+			srv.RequestTimeout = f.reqTime
 			srv.Ready = func(ctx context.Context) error { return b.db.SQL.PingContext(ctx) }
 			return e.listenAndServe(ctx, srv, &f, nil)
 		},

@@ -48,6 +48,9 @@ type Server struct {
 	mux     *http.ServeMux
 	// Ready reports whether the database answers, for /healthz.
 	Ready func(ctx context.Context) error
+	// RequestTimeout bounds a whole request, all its root fields together
+	// (each statement also has its own timeout); zero means none.
+	RequestTimeout time.Duration
 }
 
 // New returns a server for engine, accepting keys.
@@ -161,8 +164,14 @@ func (s *Server) graphql(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, http.StatusBadRequest, "BadRequestException", `The body must be JSON: {"query": "...", "variables": {...}}.`)
 		return
 	}
+	ctx := r.Context()
+	if s.RequestTimeout > 0 {
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, s.RequestTimeout)
+		defer cancel()
+	}
 	engine := s.engine.Load()
-	resp := engine.Serve(r.Context(), req, id)
+	resp := engine.Serve(ctx, req, id)
 	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
 	var buf bytes.Buffer
 	if err := resp.WriteJSON(&buf); err != nil {
