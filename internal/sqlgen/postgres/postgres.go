@@ -511,23 +511,7 @@ func (c Compiler) Update(s *plan.Update) (sqlgen.Mutation, error) {
 			b.Arg(vals[i])
 		}
 	}
-	b.Raw(" WHERE ")
-	if err := b.WhereOf(u, s.Model, s.Key); err != nil {
-		return sqlgen.Mutation{}, err
-	}
-	if s.Where != nil {
-		b.Raw(" AND ")
-		if err := b.WhereOf(u, s.Model, s.Where); err != nil {
-			return sqlgen.Mutation{}, err
-		}
-	}
-	b.Raw(" RETURNING ")
-	b.WriteAlias(u)
-	b.Raw(".*")
-	if err := returning(b, cte, s.Return); err != nil {
-		return sqlgen.Mutation{}, err
-	}
-	return sqlgen.One(b.Statement()), nil
+	return keyedReturning(b, u, cte, s.Model, s.Key, s.Where, s.Return)
 }
 
 // Delete compiles DELETE ... RETURNING, giving back the row as it was.
@@ -541,20 +525,26 @@ func (c Compiler) Delete(s *plan.Delete) (sqlgen.Mutation, error) {
 	table(b, s.Model)
 	b.Raw(" AS ")
 	b.WriteAlias(d)
+	return keyedReturning(b, d, cte, s.Model, s.Key, s.Where, s.Return)
+}
+
+// keyedReturning ends an UPDATE or DELETE aliased t: WHERE key AND
+// condition, RETURNING the row, and the select of its object from cte.
+func keyedReturning(b *sqlgen.Builder, t, cte sqlgen.Alias, m *schema.Model, key, where pred.Expr, ret *plan.Select) (sqlgen.Mutation, error) {
 	b.Raw(" WHERE ")
-	if err := b.WhereOf(d, s.Model, s.Key); err != nil {
+	if err := b.WhereOf(t, m, key); err != nil {
 		return sqlgen.Mutation{}, err
 	}
-	if s.Where != nil {
+	if where != nil {
 		b.Raw(" AND ")
-		if err := b.WhereOf(d, s.Model, s.Where); err != nil {
+		if err := b.WhereOf(t, m, where); err != nil {
 			return sqlgen.Mutation{}, err
 		}
 	}
 	b.Raw(" RETURNING ")
-	b.WriteAlias(d)
+	b.WriteAlias(t)
 	b.Raw(".*")
-	if err := returning(b, cte, s.Return); err != nil {
+	if err := returning(b, cte, ret); err != nil {
 		return sqlgen.Mutation{}, err
 	}
 	return sqlgen.One(b.Statement()), nil
