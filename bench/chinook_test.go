@@ -22,6 +22,7 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/quarrydata/quarry/internal/api"
+	"github.com/quarrydata/quarry/internal/auth"
 	"github.com/quarrydata/quarry/internal/connect"
 	"github.com/quarrydata/quarry/internal/exec"
 	"github.com/quarrydata/quarry/internal/introspect"
@@ -283,7 +284,11 @@ func startQuarry(b *testing.B, uri string) (string, *sql.DB) {
 		Exec:     exec.New(cdb.SQL, exec.Options{PoolSize: clients}),
 		Log:      log,
 	}
-	srv := server.New(eng, []server.APIKey{{Key: benchKey}}, log)
+	authn, err := auth.New(auth.Config{APIKeys: []auth.APIKey{{ID: "bench", Value: benchKey}}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	srv := server.New(eng, authn, log)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		b.Fatal(err)

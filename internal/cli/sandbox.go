@@ -9,6 +9,7 @@ import (
 
 	"github.com/spf13/cobra"
 
+	"github.com/quarrydata/quarry/internal/auth"
 	"github.com/quarrydata/quarry/internal/codegen"
 	"github.com/quarrydata/quarry/internal/plan"
 	"github.com/quarrydata/quarry/internal/sandbox"
@@ -17,27 +18,49 @@ import (
 )
 
 // runSandbox serves the project's schema locally, rebuilding it whenever a
-// schema file changes, and keeps amplify_outputs.json current.
+// schema file changes, and keeps amplify_outputs.json current. It is also
+// the project's token issuer (see sandboxTokenCommand), so rules can be
+// tried with signed-in users.
 func (e *env) runSandbox(ctx context.Context, f *serveFlags, ready func(url, key string)) error {
-	key, err := e.sandboxAPIKey(7)
-	if err != nil {
-		return err
-	}
 	tokens := plan.NewTokens(randomBytes(32))
 	b, err := e.build(ctx, f, tokens)
 	if err != nil {
 		return err
 	}
+	key, err := e.sandboxAPIKey(keyDays(b.schema))
+	if err != nil {
+		return err
+	}
 	current := b
 	defer func() { current.db.Close() }()
-	srv := server.New(b.engine, []server.APIKey{{Key: key.Key, Expires: key.Expires}}, e.log)
+	none, _ := auth.New(auth.Config{})
+	srv := server.New(b.engine, none, e.log)
 	srv.RequestTimeout = f.reqTime
 	srv.Ready = func(ctx context.Context) error { return current.db.SQL.PingContext(ctx) }
 
 	var url string
+	var dev []auth.OIDCProvider
+	// configure points the server's authentication at s's modes and
+	// writes amplify_outputs.json to match.
+	configure := func(s *schema.Schema) (accepted, error) {
+		acc := acceptedModes(s, []auth.APIKey{{ID: "sandbox", Value: key.Key, Expires: key.Expires}}, dev)
+		authn, err := auth.New(acc.cfg)
+		if err != nil {
+			return acc, err
+		}
+		srv.SetAuthenticator(authn)
+		e.warn(acc)
+		return acc, e.writeOutputs(f, s, url, key, acc)
+	}
 	rebuild := func() {
 		nb, err := e.build(ctx, f, tokens)
+		if err == nil {
+			_, err = configure(nb.schema)
+		}
 		if err != nil {
+			if nb != nil {
+				nb.db.Close()
+			}
 			fmt.Fprintf(e.stderr, "\nThe schema has problems; still serving the last good one:\n%s\n", e.redact.Redact(err.Error()))
 			return
 		}
@@ -46,9 +69,6 @@ func (e *env) runSandbox(ctx context.Context, f *serveFlags, ready func(url, key
 		srv.Swap(nb.engine)
 		// Requests that started on the old engine finish on it.
 		time.AfterFunc(30*time.Second, func() { old.db.Close() })
-		if err := e.writeOutputs(f, nb.schema, url, key); err != nil {
-			fmt.Fprintln(e.stderr, "Error: "+err.Error())
-		}
 		fmt.Fprintf(e.stderr, "Reloaded the schema: %d models\n", len(nb.schema.Models))
 	}
 	go func() {
@@ -56,27 +76,83 @@ func (e *env) runSandbox(ctx context.Context, f *serveFlags, ready func(url, key
 			fmt.Fprintln(e.stderr, "Error: "+err.Error()+" (edits are not picked up; restart the sandbox)")
 		}
 	}()
-	return e.listenAndServe(ctx, srv, f, func(u string) {
+	var startErr error
+	err = e.listenAndServe(ctx, srv, f, func(u string) {
 		url = u
-		if err := e.writeOutputs(f, b.schema, url, key); err != nil {
-			fmt.Fprintln(e.stderr, "Error: "+err.Error())
+		base := strings.TrimSuffix(u, "/graphql")
+		issuers, err := e.devIssuers(base)
+		if err != nil {
+			startErr = err
+			return
 		}
-		fmt.Fprintf(e.stderr, "\nQuarry sandbox\n  GraphQL   %s\n  GraphiQL  %s/?key=%s\n  API key   %s (expires %s)\n  Outputs   %s\n\nTry:\n%s\n\nWatching %s for changes; Ctrl-C stops.\n",
-			url, strings.TrimSuffix(url, "/graphql"), key.Key, key.Key, key.Expires.Format("2006-01-02"),
+		for _, d := range issuers {
+			srv.Mount(strings.TrimPrefix(d.Issuer(), base)+"/", d)
+		}
+		dev = []auth.OIDCProvider{issuers[0].Provider(), issuers[1].Provider()}
+		dev[1].Provider = auth.ProviderOIDC
+		acc, err := configure(b.schema)
+		if err != nil {
+			startErr = err
+			return
+		}
+		keyLine := "  API key   (API keys are not enabled)\n"
+		if acc.apiKey {
+			keyLine = fmt.Sprintf("  API key   %s (expires %s)\n", key.Key, key.Expires.Format("2006-01-02"))
+		}
+		fmt.Fprintf(e.stderr, "\nQuarry sandbox\n  GraphQL   %s\n  GraphiQL  %s/?key=%s\n%s  Tokens    quarry sandbox token --user alice [--groups Admin]\n  Outputs   %s\n\nTry:\n%s\n\nWatching %s for changes; Ctrl-C stops.\n",
+			url, base, key.Key, keyLine,
 			filepath.Join(projectRoot(f.dataDir), "amplify_outputs.json"), tryQuery(b.schema, url, key.Key), f.dataDir)
 		if ready != nil {
 			ready(url, key.Key)
 		}
 	})
+	if startErr != nil {
+		return startErr
+	}
+	return err
+}
+
+// keyDays is how long the sandbox's API key lives.
+func keyDays(s *schema.Schema) int {
+	if s.Modes != nil && s.Modes.APIKeyExpiresInDays > 0 {
+		return s.Modes.APIKeyExpiresInDays
+	}
+	return 7
+}
+
+// Dev issuer paths under the sandbox's URL: one issues user-pool tokens,
+// the other the same tokens as a generic OIDC provider's, for rules with
+// provider: oidc.
+const (
+	devUserPoolPath = "/auth/dev"
+	devOIDCPath     = "/auth/dev-oidc"
+)
+
+// devIssuers returns the sandbox's token issuers under base, both signing
+// with the project's persisted key.
+func (e *env) devIssuers(base string) ([2]*auth.DevIssuer, error) {
+	var out [2]*auth.DevIssuer
+	store, err := e.sandboxStore()
+	if err != nil {
+		return out, err
+	}
+	keyFile := strings.TrimSuffix(store.Path(), ".json") + ".issuer-key.json"
+	for i, p := range []string{devUserPoolPath, devOIDCPath} {
+		if out[i], err = auth.NewDevIssuer(auth.DevIssuerConfig{Issuer: base + p, KeyFile: keyFile}); err != nil {
+			return out, err
+		}
+	}
+	return out, nil
 }
 
 // writeOutputs writes amplify_outputs.json beside the amplify folder, so
 // Amplify.configure(outputs) points the client at the sandbox.
-func (e *env) writeOutputs(f *serveFlags, s *schema.Schema, url string, key sandboxKey) error {
-	raw, err := codegen.OutputsJSON(s, codegen.Outputs{
-		URL: url, Region: "us-east-1", APIKey: key.Key,
-		DefaultAuthType: "API_KEY", AuthTypes: []string{"API_KEY"},
-	})
+func (e *env) writeOutputs(f *serveFlags, s *schema.Schema, url string, key sandboxKey, acc accepted) error {
+	o := codegen.Outputs{URL: url, Region: "us-east-1", DefaultAuthType: acc.defaultType, AuthTypes: acc.types}
+	if acc.apiKey {
+		o.APIKey = key.Key
+	}
+	raw, err := codegen.OutputsJSON(s, o)
 	if err != nil {
 		return err
 	}

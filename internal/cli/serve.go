@@ -18,6 +18,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/quarrydata/quarry/internal/api"
+	"github.com/quarrydata/quarry/internal/auth"
 	"github.com/quarrydata/quarry/internal/connect"
 	"github.com/quarrydata/quarry/internal/exec"
 	"github.com/quarrydata/quarry/internal/introspect"
@@ -168,17 +169,6 @@ named by --api-keys-secret: comma-separated keys, each optionally followed by
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx := cmd.Context()
 			e.production = true
-			raw, err := e.secret(keysSecret)
-			if err != nil {
-				return fmt.Errorf("API keys: %w", err)
-			}
-			keys, err := parseKeys(raw)
-			if err != nil {
-				return err
-			}
-			for _, k := range keys {
-				e.redact.Add(k.Key)
-			}
 			var tokenKey []byte
 			if tokenSecret != "" {
 				v, err := e.secret(tokenSecret)
@@ -198,7 +188,28 @@ named by --api-keys-secret: comma-separated keys, each optionally followed by
 				return err
 			}
 			defer b.db.Close()
-			srv := server.New(b.engine, keys, e.log)
+			// API keys are read only when the API accepts them: an API
+			// for signed-in users needs no key secret.
+			var keys []auth.APIKey
+			if acceptedModes(b.schema, nil, nil).apiKey {
+				raw, err := e.secret(keysSecret)
+				if err != nil {
+					return fmt.Errorf("API keys: %w", err)
+				}
+				if keys, err = parseKeys(raw); err != nil {
+					return err
+				}
+				for _, k := range keys {
+					e.redact.Add(k.Value)
+				}
+			}
+			acc := acceptedModes(b.schema, keys, nil)
+			authn, err := auth.New(acc.cfg)
+			if err != nil {
+				return err
+			}
+			e.warn(acc)
+			srv := server.New(b.engine, authn, e.log)
 			srv.RequestTimeout = f.reqTime
 			srv.Ready = func(ctx context.Context) error { return b.db.SQL.PingContext(ctx) }
 			return e.listenAndServe(ctx, srv, &f, nil)
@@ -212,20 +223,20 @@ named by --api-keys-secret: comma-separated keys, each optionally followed by
 }
 
 // parseKeys reads "key[:RFC3339 expiry],..." as serve's API keys.
-func parseKeys(raw string) ([]server.APIKey, error) {
-	var keys []server.APIKey
+func parseKeys(raw string) ([]auth.APIKey, error) {
+	var keys []auth.APIKey
 	for _, part := range strings.Split(raw, ",") {
 		part = strings.TrimSpace(part)
 		if part == "" {
 			continue
 		}
-		k := server.APIKey{Key: part}
+		k := auth.APIKey{ID: fmt.Sprintf("key%d", len(keys)+1), Value: part}
 		if key, exp, ok := strings.Cut(part, ":"); ok {
 			t, err := time.Parse(time.RFC3339, exp)
 			if err != nil {
 				return nil, fmt.Errorf("API key %s…: expiry %q is not an RFC 3339 time (2027-01-31T00:00:00Z)", key[:min(4, len(key))], exp)
 			}
-			k = server.APIKey{Key: key, Expires: t}
+			k.Value, k.Expires = key, t
 		}
 		keys = append(keys, k)
 	}

@@ -21,6 +21,7 @@ import (
 	"github.com/vektah/gqlparser/v2/validator"
 
 	"github.com/quarrydata/quarry/internal/api"
+	"github.com/quarrydata/quarry/internal/auth"
 	"github.com/quarrydata/quarry/internal/exec"
 	"github.com/quarrydata/quarry/internal/plan"
 	"github.com/quarrydata/quarry/internal/qerr"
@@ -68,9 +69,9 @@ type Response struct {
 	Operation string `json:"-"`
 }
 
-// Serve runs one request. It never returns a Go error: every failure is a
-// GraphQL error in the response, logged with requestID.
-func (e *Engine) Serve(ctx context.Context, req Request, requestID string) Response {
+// Serve runs one request for the caller id. It never returns a Go error:
+// every failure is a GraphQL error in the response, logged with requestID.
+func (e *Engine) Serve(ctx context.Context, req Request, requestID string, id auth.Identity) Response {
 	t := e.timer()
 
 	doc, perrs := e.parse(req.Query)
@@ -106,7 +107,7 @@ func (e *Engine) Serve(ctx context.Context, req Request, requestID string) Respo
 		return Response{Data: data, Operation: "introspection"}
 	}
 
-	roots, err := e.Planner.Build(op, coerced)
+	roots, err := e.Planner.Build(op, coerced, id)
 	t("plan")
 	if err != nil {
 		return e.fail(ctx, requestID, nil, err)
@@ -124,6 +125,11 @@ func (e *Engine) Serve(ctx context.Context, req Request, requestID string) Respo
 		name += string(r.Kind)
 		writeKey(&out, r.Key)
 		val, err := e.run(ctx, r)
+		if err == nil && r.Flagged {
+			var denied []Error
+			val, denied, err = unflag(val, r.Key)
+			errs = append(errs, denied...)
+		}
 		if err != nil {
 			resp := e.fail(ctx, requestID, []any{r.Key}, err)
 			errs = append(errs, resp.Errors...)
@@ -218,13 +224,13 @@ func (e *Engine) runField(ctx context.Context, r plan.Root) (json.RawMessage, er
 		if err != nil {
 			return nil, err
 		}
-		return e.mutate(ctx, m, "no row matches the key and condition")
+		return e.mutate(ctx, m, missing(r.Update.Authorized))
 	case r.Delete != nil:
 		m, err := e.Compiler.Delete(r.Delete)
 		if err != nil {
 			return nil, err
 		}
-		return e.mutate(ctx, m, "no row matches the key and condition")
+		return e.mutate(ctx, m, missing(r.Delete.Authorized))
 	case r.Custom != nil:
 		// The author's SQL returns rows of its own making, so the executor
 		// shapes them into the declared type in Go, not the database.
@@ -235,6 +241,16 @@ func (e *Engine) runField(ctx context.Context, r plan.Root) (json.RawMessage, er
 		return e.Exec.Custom(ctx, st, r.Custom)
 	}
 	return nil, qerr.New(qerr.Unsupported, "this field cannot be served yet")
+}
+
+// missing says why an update or delete changed nothing. It does not say
+// whether a row the caller may not change exists: that would tell a
+// stranger which keys are taken.
+func missing(authorized bool) string {
+	if authorized {
+		return "no row that you may change matches the key and condition"
+	}
+	return "no row matches the key and condition"
 }
 
 func (e *Engine) mutate(ctx context.Context, m sqlgen.Mutation, missing string) (json.RawMessage, error) {

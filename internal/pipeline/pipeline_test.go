@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/quarrydata/quarry/internal/api"
+	"github.com/quarrydata/quarry/internal/auth"
 	"github.com/quarrydata/quarry/internal/exec"
 	"github.com/quarrydata/quarry/internal/introspect"
 	"github.com/quarrydata/quarry/internal/plan"
@@ -45,7 +46,7 @@ func chinookEngine(t *testing.T) (*Engine, *testdb.DB) {
 
 func serve(t *testing.T, e *Engine, query string, vars string) (map[string]any, []Error) {
 	t.Helper()
-	resp := e.Serve(context.Background(), Request{Query: query, Variables: json.RawMessage(vars)}, "test")
+	resp := e.Serve(context.Background(), Request{Query: query, Variables: json.RawMessage(vars)}, "test", auth.Identity{Provider: auth.ProviderAPIKey})
 	var data map[string]any
 	if err := json.Unmarshal(resp.Data, &data); err != nil {
 		t.Fatalf("data is not JSON: %v\n%s", err, resp.Data)

@@ -11,6 +11,8 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/quarrydata/quarry/internal/api"
+	"github.com/quarrydata/quarry/internal/auth"
+	"github.com/quarrydata/quarry/internal/authz"
 	"github.com/quarrydata/quarry/internal/pred"
 	"github.com/quarrydata/quarry/internal/qerr"
 	"github.com/quarrydata/quarry/internal/schema"
@@ -52,6 +54,9 @@ type Root struct {
 	// Pages is set when nested connections select nextToken: the
 	// pipeline turns their markers in the field's JSON into tokens.
 	Pages *Pages
+	// Flagged is set when the field's JSON holds Flag outputs (fields the
+	// caller may not read on some rows) for the pipeline to take out.
+	Flagged bool
 }
 
 // scope is what planning a selection knows beyond the selection itself.
@@ -69,6 +74,13 @@ type scope struct {
 	// nextToken is accepted only there, where the token's parent can be
 	// checked before the query runs.
 	key []any
+	// op is how the rows of this selection are read (Get or List), for
+	// field-level rules; mutation marks the object a mutation returns,
+	// whose protected fields are redacted as the reference does.
+	op       authz.Op
+	mutation bool
+	// flagged records that a Flag output was planned.
+	flagged *bool
 }
 
 // Builder plans operations against one API schema.
@@ -80,10 +92,27 @@ type Builder struct {
 	Now func() string
 	// NewID returns a fresh UUID for ID-typed keys the caller leaves out.
 	NewID func() string
+	// Policy holds the schema's auth rules; nil means authz.New(API.IR).
+	Policy *authz.Policy
+
+	// id is the caller, set on the copy of the Builder that plans one
+	// request.
+	id auth.Identity
 }
 
-// Build plans every root field of op. vars are the coerced variables.
-func (b *Builder) Build(op *ast.OperationDefinition, vars map[string]any) ([]Root, error) {
+// Build plans every root field of op for the caller id; vars are the
+// coerced variables. What id may not see is left out by the plan's
+// predicates; what it may not do at all is an error.
+func (b *Builder) Build(op *ast.OperationDefinition, vars map[string]any, id auth.Identity) ([]Root, error) {
+	rb := *b
+	rb.id = id
+	if rb.Policy == nil {
+		rb.Policy = authz.New(b.API.IR)
+	}
+	return rb.build(op, vars)
+}
+
+func (b *Builder) build(op *ast.OperationDefinition, vars map[string]any) ([]Root, error) {
 	fields, err := collect(op.SelectionSet, vars)
 	if err != nil {
 		return nil, err
@@ -114,7 +143,7 @@ func (b *Builder) root(op ast.Operation, f *ast.Field, vars map[string]any) (Roo
 	args := f.ArgumentMap(vars)
 	r := Root{Key: key, Kind: rt.Kind, Model: rt.Model}
 	m := rt.Model
-	sc := &scope{pages: &Pages{}, budget: new(int)}
+	sc := &scope{pages: &Pages{}, budget: new(int), flagged: &r.Flagged}
 	var err error
 	switch rt.Kind {
 	case api.Get:
@@ -174,10 +203,16 @@ func keyWhere(m *schema.Model, args map[string]any, what string) (pred.Expr, err
 }
 
 func (b *Builder) get(m *schema.Model, f *ast.Field, args, vars map[string]any, sc *scope) (*Select, error) {
+	d := b.Policy.Model(m, b.id, authz.Get)
+	if !d.Allowed {
+		return nil, qerr.New(qerr.Forbidden, authz.Denial(f.Name, "Query"))
+	}
 	where, err := keyWhere(m, args, f.Name)
 	if err != nil {
 		return nil, err
 	}
+	where = pred.Conj(where, d.Filter)
+	sc.op = authz.Get
 	// keyWhere has checked and coerced each key value; the same values
 	// bind nested tokens to this object.
 	for _, k := range m.PrimaryKey {
@@ -192,6 +227,11 @@ func (b *Builder) get(m *schema.Model, f *ast.Field, args, vars map[string]any, 
 }
 
 func (b *Builder) list(r *Root, m *schema.Model, f *ast.Field, args, vars map[string]any, sortKeyArg string, sc *scope) error {
+	d := b.Policy.Model(m, b.id, authz.List)
+	if !d.Allowed {
+		return qerr.New(qerr.Forbidden, authz.Denial(f.Name, "Query"))
+	}
+	sc.op = authz.List
 	where, err := b.filter(m, args["filter"], "filter")
 	if err != nil {
 		return err
@@ -201,6 +241,9 @@ func (b *Builder) list(r *Root, m *schema.Model, f *ast.Field, args, vars map[st
 	if len(m.PrimaryKey) > 0 {
 		pk := m.Field(m.PrimaryKey[0])
 		if v, ok := args[pk.Name]; ok && v != nil {
+			if err := b.readable(m, pk, f.Name); err != nil {
+				return err
+			}
 			cv, err := coerce(pk, v, pk.Name)
 			if err != nil {
 				return err
@@ -217,6 +260,10 @@ func (b *Builder) list(r *Root, m *schema.Model, f *ast.Field, args, vars map[st
 			where = pred.Conj(where, e)
 		}
 	}
+	// The caller's rows only; the fingerprint below leaves the rule out on
+	// purpose: a token says where a page ends, and the rule is applied
+	// again, for whoever sends it, on every page.
+	where = pred.Conj(where, d.Filter)
 	desc := args["sortDirection"] == "DESC"
 	limit := DefaultLimit
 	if l, ok := args["limit"]; ok && l != nil {
@@ -323,7 +370,7 @@ func (b *Builder) outputs(m *schema.Model, set ast.SelectionSet, vars map[string
 			continue
 		}
 		if fld := m.Field(f.Name); fld != nil {
-			out = append(out, Output{Key: key, Field: fld})
+			out = append(out, b.fieldOutputs(m, fld, key, sc)...)
 			continue
 		}
 		rel := m.Relationship(f.Name)
@@ -352,12 +399,23 @@ func (b *Builder) nested(m *schema.Model, rel *schema.Relationship, f *ast.Field
 	o := Output{Join: join}
 	sel := &Select{Model: target}
 	// The nested object's key is not known before the query runs.
-	inner := &scope{pages: sc.pages, budget: sc.budget, depth: sc.depth + 1}
+	inner := &scope{pages: sc.pages, budget: sc.budget, depth: sc.depth + 1, op: authz.List, flagged: sc.flagged}
 	if inner.depth > MaxDepth {
 		return Output{}, qerr.New(qerr.TooLarge, fmt.Sprintf("the selection nests relationships more than %d deep", MaxDepth))
 	}
 	if rel.Kind != schema.HasMany {
+		inner.op = authz.Get
+	}
+	// Related rows the caller may not read are absent (hasMany) or null
+	// (belongsTo, hasOne), as in the reference: not an error.
+	d := b.Policy.Model(target, b.id, inner.op)
+	guard := d.Filter
+	if !d.Allowed {
+		guard = pred.Const(false)
+	}
+	if rel.Kind != schema.HasMany {
 		sel.Single = true
+		sel.Where = guard
 		var err error
 		sel.Fields, err = b.outputs(target, f.SelectionSet, vars, inner)
 		o.Nested = sel
@@ -368,7 +426,7 @@ func (b *Builder) nested(m *schema.Model, rel *schema.Relationship, f *ast.Field
 	if err != nil {
 		return Output{}, err
 	}
-	sel.Where = where
+	sel.Where = pred.Conj(where, guard)
 	sel.Desc = args["sortDirection"] == "DESC"
 	sel.Limit = DefaultLimit
 	if l, ok := args["limit"]; ok && l != nil {

@@ -7,6 +7,7 @@ import (
 	"github.com/vektah/gqlparser/v2/ast"
 
 	"github.com/quarrydata/quarry/internal/api"
+	"github.com/quarrydata/quarry/internal/authz"
 	"github.com/quarrydata/quarry/internal/qerr"
 	"github.com/quarrydata/quarry/internal/schema"
 	"github.com/quarrydata/quarry/internal/sdl"
@@ -84,9 +85,12 @@ func (b *Builder) custom(op *schema.Operation, kind api.Kind, f *ast.Field, args
 	if op == nil {
 		return nil, qerr.New(qerr.Misconfig, fmt.Sprintf("%s has no operation in the schema", f.Name))
 	}
-	what := "custom query " + op.Name
+	what, typ := "custom query "+op.Name, "Query"
 	if kind == api.CustomMutation {
-		what = "custom mutation " + op.Name
+		what, typ = "custom mutation "+op.Name, "Mutation"
+	}
+	if !b.Policy.Operation(op, b.id) {
+		return nil, qerr.New(qerr.Forbidden, authz.Denial(f.Name, typ))
 	}
 	values := map[string]any{}
 	for _, a := range op.Args {

@@ -63,6 +63,9 @@ func (b *Builder) filter(m *schema.Model, v any, path string) (pred.Expr, error)
 			if f == nil {
 				return nil, qerr.New(qerr.Validation, fmt.Sprintf("%s: %s has no field %s", path, m.Name, k))
 			}
+			if err := b.readable(m, f, path); err != nil {
+				return nil, err
+			}
 			e, err := fieldFilter(f, val, path+"."+k)
 			if err != nil {
 				return nil, err
@@ -215,6 +218,11 @@ func attributeType(f *schema.Field) string {
 // objects holding one value per field, compared in key order.
 func (b *Builder) keyCondition(m *schema.Model, cond map[string]any) (pred.Expr, error) {
 	sortFields := m.PrimaryKey[1:]
+	for _, k := range sortFields {
+		if err := b.readable(m, m.Field(k), "sortKey"); err != nil {
+			return nil, err
+		}
+	}
 	if len(sortFields) == 1 {
 		return fieldFilter(m.Field(sortFields[0]), cond, "sortKey")
 	}

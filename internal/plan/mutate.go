@@ -2,9 +2,12 @@ package plan
 
 import (
 	"fmt"
+	"maps"
 
 	"github.com/vektah/gqlparser/v2/ast"
 
+	"github.com/quarrydata/quarry/internal/authz"
+	"github.com/quarrydata/quarry/internal/pred"
 	"github.com/quarrydata/quarry/internal/qerr"
 	"github.com/quarrydata/quarry/internal/schema"
 )
@@ -26,6 +29,7 @@ func (b *Builder) input(args map[string]any, what string) (map[string]any, error
 
 // returning plans the object a mutation returns.
 func (b *Builder) returning(m *schema.Model, f *ast.Field, vars map[string]any, sc *scope) (*Select, error) {
+	sc.op, sc.mutation = authz.Get, true
 	outs, err := b.outputs(m, f.SelectionSet, vars, sc)
 	if err != nil {
 		return nil, err
@@ -37,6 +41,12 @@ func (b *Builder) create(m *schema.Model, f *ast.Field, args, vars map[string]an
 	in, err := b.input(args, f.Name)
 	if err != nil {
 		return nil, err
+	}
+	// Owner fields the caller leaves out are filled in a copy: the
+	// variables belong to the request.
+	in = maps.Clone(in)
+	if !b.Policy.Create(m, b.id, in) {
+		return nil, qerr.New(qerr.Forbidden, authz.Denial(f.Name, "Mutation"))
 	}
 	ins := &Insert{Model: m}
 	set := map[string]bool{}
@@ -132,6 +142,11 @@ func (b *Builder) update(m *schema.Model, f *ast.Field, args, vars map[string]an
 	if up.Where, err = b.filter(m, args["condition"], "condition"); err != nil {
 		return nil, err
 	}
+	rule, ok := b.Policy.Update(m, b.id, in)
+	if !ok {
+		return nil, qerr.New(qerr.Forbidden, authz.Denial(f.Name, "Mutation"))
+	}
+	up.Where, up.Authorized = pred.Conj(up.Where, rule), rule != nil
 	if up.Return, err = b.returning(m, f, vars, sc); err != nil {
 		return nil, err
 	}
@@ -151,6 +166,11 @@ func (b *Builder) delete(m *schema.Model, f *ast.Field, args, vars map[string]an
 	if del.Where, err = b.filter(m, args["condition"], "condition"); err != nil {
 		return nil, err
 	}
+	rule, ok := b.Policy.Delete(m, b.id)
+	if !ok {
+		return nil, qerr.New(qerr.Forbidden, authz.Denial(f.Name, "Mutation"))
+	}
+	del.Where, del.Authorized = pred.Conj(del.Where, rule), rule != nil
 	if del.Return, err = b.returning(m, f, vars, sc); err != nil {
 		return nil, err
 	}

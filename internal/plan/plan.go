@@ -6,6 +6,8 @@
 package plan
 
 import (
+	"strings"
+
 	"github.com/quarrydata/quarry/internal/pred"
 	"github.com/quarrydata/quarry/internal/schema"
 )
@@ -64,6 +66,37 @@ type Output struct {
 	Connection []ConnKey
 	// Typename is a constant string (__typename).
 	Typename string
+
+	// Guard, on a Field, shows the value only on rows where it holds and
+	// null elsewhere: a field-level rule's row predicate, or
+	// pred.Const(false) for a field the caller may not read at all.
+	Guard pred.Expr
+	// Flag marks a hidden output that is 1 where Flag (the Guard of the
+	// output before it) fails and null elsewhere; its Key is DeniedKey of
+	// that output's. The pipeline removes it from the response and reports
+	// an Unauthorized error on the field's path where it is 1.
+	Flag pred.Expr
+}
+
+// deniedPrefix starts the keys of Flag outputs. GraphQL names cannot hold
+// a colon, so no alias of a query can collide with one.
+const deniedPrefix = "q:denied:"
+
+// DeniedKey is the key of the Flag output of field (of type typ) selected
+// under key.
+func DeniedKey(typ, field, key string) string { return deniedPrefix + typ + ":" + field + ":" + key }
+
+// FlaggedKey reads a key DeniedKey made, reporting false for other keys.
+func FlaggedKey(k string) (typ, field, key string, ok bool) {
+	rest, ok := strings.CutPrefix(k, deniedPrefix)
+	if !ok {
+		return "", "", "", false
+	}
+	parts := strings.SplitN(rest, ":", 3)
+	if len(parts) != 3 {
+		return "", "", "", false
+	}
+	return parts[0], parts[1], parts[2], true
 }
 
 // ConnKey is one key of a connection object ({items nextToken __typename}).
@@ -96,6 +129,10 @@ type Update struct {
 	Columns []string
 	Values  []any
 	Return  *Select
+	// Authorized marks an update or delete whose Where holds the caller's
+	// row predicate, so a row it does not match may be one the caller may
+	// not change.
+	Authorized bool
 }
 
 // Delete removes the row with Key, if Where also holds, and returns it as
@@ -105,4 +142,6 @@ type Delete struct {
 	Key    pred.Expr
 	Where  pred.Expr
 	Return *Select
+	// Authorized: see Update.
+	Authorized bool
 }

@@ -40,6 +40,9 @@ type Schema struct {
 	// Auth holds the global rules, applied to every model and operation
 	// that has none of its own.
 	Auth []AuthRule
+	// Modes says which kinds of credentials the API accepts; nil means
+	// none were configured (API keys, and in the sandbox its own tokens).
+	Modes *AuthModes
 	// Types are custom (non-model) types, returned by custom operations.
 	Types []*CustomType
 	// Queries and Mutations are custom operations.
@@ -137,6 +140,44 @@ type AuthRule struct {
 	Groups        []string
 	GroupsField   string
 	GroupClaim    string
+}
+
+// AuthModes configures the credentials an API accepts, as the reference's
+// defineData({authorizationModes}) does.
+type AuthModes struct {
+	// Default is the mode the client uses unless told otherwise: apiKey,
+	// userPool, oidc, lambda or identityPool; "" lets Quarry choose.
+	Default string
+	// APIKey enables API keys; APIKeyExpiresInDays is the life of the keys
+	// the sandbox mints (0: the reference's 7).
+	APIKey              bool
+	APIKeyExpiresInDays int
+	// UserPool and OIDC are token issuers (a Cognito user pool is an OIDC
+	// issuer whose tokens carry cognito:groups).
+	UserPool *TokenIssuer
+	OIDC     *TokenIssuer
+	// Lambda is the custom authorizer webhook.
+	Lambda *LambdaAuthorizer
+	// IdentityPool accepts guests (requests without credentials).
+	IdentityPool bool
+}
+
+// TokenIssuer is an OpenID Connect issuer whose tokens the API accepts.
+type TokenIssuer struct {
+	Name      string
+	Issuer    string
+	ClientIDs []string
+	// GroupsClaim names the claim holding the user's groups ("" means
+	// cognito:groups).
+	GroupsClaim string
+}
+
+// LambdaAuthorizer is a webhook that answers as an AppSync Lambda
+// authorizer does.
+type LambdaAuthorizer struct {
+	URL string
+	// TTLSeconds caches answers per token; nil means the reference's 300.
+	TTLSeconds *int
 }
 
 // TypeRef is a GraphQL type reference: Name, possibly wrapped in a list.

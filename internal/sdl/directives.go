@@ -26,7 +26,7 @@ const (
 
 func isKnownDirective(name string) bool {
 	switch name {
-	case dirDatabase, dirModel, dirAuth, dirRefersTo, dirPrimaryKey, dirDefault, dirRename, dirSQL,
+	case dirDatabase, dirModel, dirAuth, dirAuthModes, dirRefersTo, dirPrimaryKey, dirDefault, dirRename, dirSQL,
 		dirBelongsTo, dirHasOne, dirHasMany:
 		return true
 	}

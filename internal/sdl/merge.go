@@ -347,7 +347,14 @@ func (m *merger) fixup() {
 // customise applies one file's customisations other than renames.
 func (m *merger) customise(src *Source) {
 	for _, ext := range src.Doc.SchemaExtension {
-		ds := m.c.directives(ext.Directives, "extend schema", false, dirAuth)
+		ds := m.c.directives(ext.Directives, "extend schema", false, dirAuth, dirAuthModes)
+		if d := ds[dirAuthModes]; d != nil {
+			if prev, dup := m.first("authorization modes", nil, d.Position); dup {
+				m.c.add(d.Position, "first given at "+loc(prev)+"; configure every mode there", "authorization modes are given twice")
+			} else {
+				m.s.Modes = m.c.authModes(d)
+			}
+		}
 		if d := ds[dirAuth]; d != nil {
 			if prev, dup := m.first("global rules", nil, d.Position); dup {
 				m.c.add(d.Position, "first given at "+loc(prev)+"; list every global rule there", "global rules are given twice")

@@ -10,7 +10,6 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
-	"crypto/subtle"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -26,6 +25,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 
+	"github.com/quarrydata/quarry/internal/auth"
 	"github.com/quarrydata/quarry/internal/pipeline"
 	"github.com/quarrydata/quarry/internal/qerr"
 )
@@ -33,16 +33,10 @@ import (
 // MaxBody bounds a request body.
 const MaxBody = 1 << 20
 
-// APIKey is an accepted key and when it stops working.
-type APIKey struct {
-	Key     string
-	Expires time.Time
-}
-
 // Server serves one API.
 type Server struct {
 	engine  atomic.Pointer[pipeline.Engine]
-	keys    atomic.Pointer[[]APIKey]
+	authn   atomic.Pointer[auth.Authenticator]
 	log     *slog.Logger
 	metrics *metrics
 	mux     *http.ServeMux
@@ -53,11 +47,12 @@ type Server struct {
 	RequestTimeout time.Duration
 }
 
-// New returns a server for engine, accepting keys.
-func New(engine *pipeline.Engine, keys []APIKey, log *slog.Logger) *Server {
+// New returns a server for engine, accepting the credentials authn
+// accepts.
+func New(engine *pipeline.Engine, authn *auth.Authenticator, log *slog.Logger) *Server {
 	s := &Server{log: log, mux: http.NewServeMux()}
 	s.Swap(engine)
-	s.SetKeys(keys)
+	s.SetAuthenticator(authn)
 	s.metrics = newMetrics(func() float64 {
 		if e := s.engine.Load(); e != nil && e.Exec != nil {
 			return float64(e.Exec.InUse())
@@ -74,8 +69,12 @@ func New(engine *pipeline.Engine, keys []APIKey, log *slog.Logger) *Server {
 // Swap makes engine serve all requests that start from now on.
 func (s *Server) Swap(engine *pipeline.Engine) { s.engine.Store(engine) }
 
-// SetKeys replaces the accepted API keys.
-func (s *Server) SetKeys(keys []APIKey) { s.keys.Store(&keys) }
+// SetAuthenticator replaces what checks credentials (the sandbox does so
+// when the authorization modes change).
+func (s *Server) SetAuthenticator(a *auth.Authenticator) { s.authn.Store(a) }
+
+// Mount serves h under the path prefix (the sandbox's token issuer).
+func (s *Server) Mount(prefix string, h http.Handler) { s.mux.Handle(prefix, h) }
 
 // Handler is the server's HTTP handler.
 func (s *Server) Handler() http.Handler { return s.mux }
@@ -149,9 +148,17 @@ func (s *Server) graphql(w http.ResponseWriter, r *http.Request) {
 		s.writeError(w, http.StatusMethodNotAllowed, "BadRequestException", "Send GraphQL requests as POST with a JSON body {query, variables}.")
 		return
 	}
-	if !s.authorized(r) {
+	// Credentials are checked before the body is read, as AppSync does:
+	// a caller without them learns nothing about the API.
+	identity, err := s.authn.Load().Authenticate(r.Context(), r.Header)
+	if err != nil {
 		s.metrics.requests.WithLabelValues("unauthorized", "401").Inc()
-		s.writeError(w, http.StatusUnauthorized, "UnauthorizedException", "You are not authorized to make this call.")
+		s.log.Info("authentication failed", "request_id", id, "error", err.Error())
+		msg := "You are not authorized to make this call."
+		if qerr.KindOf(err) == qerr.Unauthorized {
+			msg = qerr.ClientMessage(err, false)
+		}
+		s.writeError(w, http.StatusUnauthorized, "UnauthorizedException", msg)
 		return
 	}
 	var req pipeline.Request
@@ -171,7 +178,7 @@ func (s *Server) graphql(w http.ResponseWriter, r *http.Request) {
 		defer cancel()
 	}
 	engine := s.engine.Load()
-	resp := engine.Serve(ctx, req, id)
+	resp := engine.Serve(ctx, req, id, identity)
 	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
 	var buf bytes.Buffer
 	if err := resp.WriteJSON(&buf); err != nil {
@@ -195,22 +202,6 @@ func (s *Server) graphql(w http.ResponseWriter, r *http.Request) {
 	}
 	s.metrics.requests.WithLabelValues(op, status).Inc()
 	s.metrics.latency.WithLabelValues(op).Observe(time.Since(start).Seconds())
-}
-
-// authorized checks the x-api-key header against the accepted keys, in
-// constant time, refusing expired ones.
-func (s *Server) authorized(r *http.Request) bool {
-	got := r.Header.Get("x-api-key")
-	if got == "" {
-		return false
-	}
-	now := time.Now()
-	for _, k := range *s.keys.Load() {
-		if subtle.ConstantTimeCompare([]byte(got), []byte(k.Key)) == 1 {
-			return k.Expires.IsZero() || now.Before(k.Expires)
-		}
-	}
-	return false
 }
 
 // writeError answers as AppSync does for requests it refuses before

@@ -12,13 +12,14 @@ import (
 	"time"
 
 	"github.com/quarrydata/quarry/internal/api"
+	"github.com/quarrydata/quarry/internal/auth"
 	"github.com/quarrydata/quarry/internal/pipeline"
 	"github.com/quarrydata/quarry/internal/schema"
 )
 
 // start serves an engine without a database: introspection and validation
 // errors need none.
-func start(t *testing.T, keys []APIKey) string {
+func start(t *testing.T, keys []auth.APIKey) string {
 	t.Helper()
 	s := &schema.Schema{Models: []*schema.Model{{Name: "Event", Table: schema.TableRef{Name: "event"},
 		Fields: []*schema.Field{{Name: "id", Column: "id", Type: schema.Int, Required: true}}, PrimaryKey: []string{"id"}}}}
@@ -26,7 +27,11 @@ func start(t *testing.T, keys []APIKey) string {
 	if err != nil {
 		t.Fatal(err)
 	}
-	srv := New(&pipeline.Engine{API: a}, keys, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	authn, err := auth.New(auth.Config{APIKeys: keys})
+	if err != nil {
+		t.Fatal(err)
+	}
+	srv := New(&pipeline.Engine{API: a}, authn, slog.New(slog.NewTextHandler(io.Discard, nil)))
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
@@ -64,7 +69,7 @@ func post(t *testing.T, url, key, body string) (*http.Response, map[string]any) 
 }
 
 func TestAPIKeys(t *testing.T) {
-	url := start(t, []APIKey{{Key: "da2-good"}, {Key: "da2-old", Expires: time.Now().Add(-time.Hour)}})
+	url := start(t, []auth.APIKey{{ID: "good", Value: "da2-good"}, {ID: "old", Value: "da2-old", Expires: time.Now().Add(-time.Hour)}})
 	for _, key := range []string{"", "da2-wrong", "da2-old"} {
 		resp, body := post(t, url, key, `{"query": "{ __typename }"}`)
 		if resp.StatusCode != 401 || resp.Header.Get("x-amzn-ErrorType") != "UnauthorizedException" {
@@ -81,7 +86,7 @@ func TestAPIKeys(t *testing.T) {
 }
 
 func TestBadRequestsGetOneClearError(t *testing.T) {
-	url := start(t, []APIKey{{Key: "k"}})
+	url := start(t, []auth.APIKey{{ID: "k", Value: "k"}})
 	for _, body := range []string{`not json`, `{"variables": {}}`, `{"query": "{ nope }"}`, `{"query": "{"}`} {
 		resp, out := post(t, url, "k", body)
 		errs, _ := out["errors"].([]any)
@@ -96,7 +101,7 @@ func TestBadRequestsGetOneClearError(t *testing.T) {
 }
 
 func TestPreflightHealthAndMetrics(t *testing.T) {
-	url := start(t, []APIKey{{Key: "k"}})
+	url := start(t, []auth.APIKey{{ID: "k", Value: "k"}})
 	req, _ := http.NewRequest(http.MethodOptions, url+"/graphql", nil)
 	req.Header.Set("Origin", "http://localhost:5173")
 	req.Header.Set("Access-Control-Request-Headers", "x-api-key,content-type,x-amz-user-agent")

@@ -439,3 +439,42 @@ func (b *Builder) Connection(fn Raw, keys []plan.ConnKey, items, nextToken func(
 	b.Raw(")")
 	return nil
 }
+
+// Guarded writes an output's value through write, applying field-level
+// authorization (plan.Output Guard and Flag): a guarded value shows only
+// where its guard holds and is NULL elsewhere; a Flag output is 1 where its
+// guard fails. cond renders a predicate as the dialect's WHERE does.
+func (b *Builder) Guarded(o plan.Output, cond func(pred.Expr) error, write func() error) error {
+	guard := o.Guard
+	if o.Flag != nil {
+		guard = o.Flag
+	}
+	if guard == nil {
+		return write()
+	}
+	if c, ok := guard.(pred.Const); ok {
+		switch {
+		case o.Flag != nil && bool(c), o.Flag == nil && !bool(c):
+			b.Raw("NULL")
+		case o.Flag != nil:
+			b.Raw("1")
+		default:
+			return write()
+		}
+		return nil
+	}
+	b.Raw("CASE WHEN ")
+	if err := cond(guard); err != nil {
+		return err
+	}
+	if o.Flag != nil {
+		b.Raw(" THEN NULL ELSE 1 END")
+		return nil
+	}
+	b.Raw(" THEN ")
+	if err := write(); err != nil {
+		return err
+	}
+	b.Raw(" END")
+	return nil
+}

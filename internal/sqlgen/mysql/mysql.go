@@ -384,20 +384,28 @@ func (g *gen) object(t sqlgen.Alias, s *plan.Select) error {
 		}
 		g.b.Str(o.Key)
 		g.b.Raw(", ")
-		switch {
-		case o.Typename != "":
-			g.b.Str(o.Typename)
-		case o.Nested != nil:
-			if err := g.nested(t, o); err != nil {
-				return err
-			}
-		case o.Field != nil:
-			g.value(t, o.Field)
-		default:
-			return fmt.Errorf("sqlgen/mysql: output %q has no field, relationship or typename", o.Key)
+		err := g.b.Guarded(o,
+			func(e pred.Expr) error { return g.b.WhereOf(t, s.Model, e) },
+			func() error { return g.output(t, o) })
+		if err != nil {
+			return err
 		}
 	}
 	g.b.Raw(")")
+	return nil
+}
+
+func (g *gen) output(t sqlgen.Alias, o plan.Output) error {
+	switch {
+	case o.Typename != "":
+		g.b.Str(o.Typename)
+	case o.Nested != nil:
+		return g.nested(t, o)
+	case o.Field != nil:
+		g.value(t, o.Field)
+	default:
+		return fmt.Errorf("sqlgen/mysql: output %q has no field, relationship or typename", o.Key)
+	}
 	return nil
 }
 

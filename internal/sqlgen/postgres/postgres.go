@@ -200,7 +200,10 @@ func object(b *sqlgen.Builder, t sqlgen.Alias, s *plan.Select) error {
 		}
 		b.Str(o.Key)
 		b.Raw(", ")
-		if err := value(b, t, o); err != nil {
+		err := b.Guarded(o,
+			func(e pred.Expr) error { return b.WhereOf(t, s.Model, e) },
+			func() error { return value(b, t, o) })
+		if err != nil {
 			return err
 		}
 	}
