@@ -132,17 +132,26 @@ const (
 // with the project's persisted key.
 func (e *env) devIssuers(base string) ([2]*auth.DevIssuer, error) {
 	var out [2]*auth.DevIssuer
-	store, err := e.sandboxStore()
+	keyFile, err := e.devKeyFile()
 	if err != nil {
 		return out, err
 	}
-	keyFile := strings.TrimSuffix(store.Path(), ".json") + ".issuer-key.json"
 	for i, p := range []string{devUserPoolPath, devOIDCPath} {
 		if out[i], err = auth.NewDevIssuer(auth.DevIssuerConfig{Issuer: base + p, KeyFile: keyFile}); err != nil {
 			return out, err
 		}
 	}
 	return out, nil
+}
+
+// devKeyFile is where the project's token signing key is kept: beside its
+// sandbox secrets, outside the repository.
+func (e *env) devKeyFile() (string, error) {
+	store, err := e.sandboxStore()
+	if err != nil {
+		return "", err
+	}
+	return strings.TrimSuffix(store.Path(), ".json") + ".issuer-key.json", nil
 }
 
 // writeOutputs writes amplify_outputs.json beside the amplify folder, so

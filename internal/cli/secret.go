@@ -32,6 +32,7 @@ in a file only you can read (mode 0600).`,
 	}
 	sf := e.sandboxServeFlags(sb)
 	sb.RunE = func(cmd *cobra.Command, args []string) error { return e.runSandbox(cmd.Context(), sf, nil) }
+	sb.AddCommand(e.sandboxTokenCommand())
 	sec := &cobra.Command{
 		Use:   "secret",
 		Short: "Store, read, list and remove this project's sandbox secrets",

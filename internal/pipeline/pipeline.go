@@ -124,7 +124,11 @@ func (e *Engine) Serve(ctx context.Context, req Request, requestID string, id au
 		}
 		name += string(r.Kind)
 		writeKey(&out, r.Key)
-		val, err := e.run(ctx, r)
+		var val json.RawMessage
+		err := r.Err
+		if err == nil {
+			val, err = e.run(ctx, r)
+		}
 		if err == nil && r.Flagged {
 			var denied []Error
 			val, denied, err = unflag(val, r.Key)

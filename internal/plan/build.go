@@ -54,6 +54,9 @@ type Root struct {
 	// Pages is set when nested connections select nextToken: the
 	// pipeline turns their markers in the field's JSON into tokens.
 	Pages *Pages
+	// Err is set when the caller may not use the field: it answers null
+	// with this error, and the request's other fields still run.
+	Err error
 	// Flagged is set when the field's JSON holds Flag outputs (fields the
 	// caller may not read on some rows) for the pipeline to take out.
 	Flagged bool
@@ -124,7 +127,12 @@ func (b *Builder) build(op *ast.OperationDefinition, vars map[string]any) ([]Roo
 	for _, f := range fields {
 		r, err := b.root(op.Operation, f, vars)
 		if err != nil {
-			return nil, err
+			// A field the caller may not use fails alone, on its path, as
+			// AppSync's resolvers fail; other mistakes fail the request.
+			if qerr.KindOf(err) != qerr.Forbidden {
+				return nil, err
+			}
+			r = Root{Key: responseKey(f), Err: err}
 		}
 		out = append(out, r)
 	}

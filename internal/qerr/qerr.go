@@ -75,7 +75,7 @@ func KindOf(err error) Kind {
 // describe the request, not the server.
 var callerFault = map[Kind]bool{
 	BadRequest: true, Validation: true, Unauthorized: true, Forbidden: true,
-	TooLarge: true, Unsupported: true, Throttled: true,
+	TooLarge: true, Unsupported: true, Throttled: true, Conditional: true, NotFound: true,
 }
 
 // ErrorType is the AppSync errorType the client sees for a kind.
