@@ -352,9 +352,15 @@ func combinators(name string, not bool) []field {
 }
 
 // outputType is a model field's type on the object type. Required on a
-// list applies to its elements, as in the IR.
+// list applies to its elements, as in the IR. A field with rules of its
+// own is nullable: a caller its rules deny gets null there, which a
+// non-null type would forbid.
 func outputType(m *schema.Model, f *schema.Field) string {
 	switch {
+	case len(f.Auth) > 0 && f.IsList:
+		return "[" + f.Type + "]"
+	case len(f.Auth) > 0:
+		return f.Type
 	case f.IsList && f.Required:
 		return "[" + f.Type + "!]"
 	case f.IsList:

@@ -118,7 +118,19 @@ func acceptedModes(s *schema.Schema, keys []auth.APIKey, dev []auth.OIDCProvider
 		a.cfg.Lambda = lc
 	}
 
+	// Without a configured default, the client's default is the first
+	// enabled mode the rules name, so its plain calls are allowed.
 	def := modes.Default
+	if def == "" {
+		byMode := map[string]auth.Provider{"apiKey": auth.ProviderAPIKey, "userPool": auth.ProviderUserPools,
+			"oidc": auth.ProviderOIDC, "lambda": auth.ProviderFunction, "identityPool": auth.ProviderIdentityPool}
+		for _, m := range []string{"apiKey", "userPool", "oidc", "lambda", "identityPool"} {
+			if enabled[m] && used[byMode[m]] {
+				def = m
+				break
+			}
+		}
+	}
 	if def == "" {
 		for _, m := range []string{"apiKey", "userPool", "oidc", "lambda", "identityPool"} {
 			if enabled[m] {
@@ -134,8 +146,8 @@ func acceptedModes(s *schema.Schema, keys []auth.APIKey, dev []auth.OIDCProvider
 		}
 	}
 
-	need := map[auth.Provider]string{auth.ProviderUserPools: "userPool", auth.ProviderOIDC: "oidc", auth.ProviderFunction: "lambda"}
-	for p, mode := range need {
+	for _, p := range []auth.Provider{auth.ProviderUserPools, auth.ProviderOIDC, auth.ProviderFunction} {
+		mode := map[auth.Provider]string{auth.ProviderUserPools: "userPool", auth.ProviderOIDC: "oidc", auth.ProviderFunction: "lambda"}[p]
 		if used[p] && !enabled[mode] {
 			a.warnings = append(a.warnings, fmt.Sprintf("rules with provider %s allow nobody: configure %sAuthorizationMode in @authorizationModes", p, mode))
 		}

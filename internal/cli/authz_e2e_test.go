@@ -11,11 +11,13 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -29,16 +31,16 @@ import (
 
 var authzFixture = map[string]string{
 	testdb.Postgres: `
-CREATE TABLE author (id serial PRIMARY KEY, name text NOT NULL);
+CREATE TABLE author (id serial PRIMARY KEY, name text NOT NULL, owner text);
 CREATE TABLE note (id serial PRIMARY KEY, owner text, title text NOT NULL, secret text, author_id int REFERENCES author(id));
 CREATE TABLE doc (id serial PRIMARY KEY, grp text, title text NOT NULL);
 CREATE TABLE board (id serial PRIMARY KEY, title text NOT NULL, editors text[], teams text[]);`,
 	testdb.MySQL: `
-CREATE TABLE author (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(100) NOT NULL);
+CREATE TABLE author (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(100) NOT NULL, owner VARCHAR(200));
 CREATE TABLE note (id INT AUTO_INCREMENT PRIMARY KEY, owner VARCHAR(200), title VARCHAR(200) NOT NULL, secret VARCHAR(200), author_id INT, FOREIGN KEY (author_id) REFERENCES author(id));
 CREATE TABLE doc (id INT AUTO_INCREMENT PRIMARY KEY, grp VARCHAR(50), title VARCHAR(200) NOT NULL);`,
 	testdb.SQLite: `
-CREATE TABLE author (id INTEGER PRIMARY KEY, name TEXT NOT NULL);
+CREATE TABLE author (id INTEGER PRIMARY KEY, name TEXT NOT NULL, owner TEXT);
 CREATE TABLE note (id INTEGER PRIMARY KEY, owner TEXT, title TEXT NOT NULL, secret TEXT, author_id INTEGER REFERENCES author(id));
 CREATE TABLE doc (id INTEGER PRIMARY KEY, grp TEXT, title TEXT NOT NULL);`,
 }
@@ -61,7 +63,9 @@ extend type note @auth(rules: [
   secret: String @auth(rules: [{allow: owner}, {allow: groups, groups: ["Admin"]}])
 }
 extend type doc @auth(rules: [{allow: groups, groupsField: "grp"}, {allow: public, provider: identityPool, operations: [list]}])
-extend type author @auth(rules: [{allow: private}])
+extend type author @auth(rules: [{allow: private}]) {
+  name: String! @auth(rules: [{allow: owner}])
+}
 
 type Query {
   noteCount: Int @sql(statement: "SELECT count(*) AS n FROM note") @auth(rules: [{allow: groups, groups: ["Admin"]}])
@@ -77,6 +81,7 @@ extend type board @auth(rules: [{allow: owner, ownerField: "editors"}, {allow: g
 // authzAPI is the authorization fixture served on one engine.
 type authzAPI struct {
 	db      *testdb.DB
+	project string
 	url     string
 	key     string
 	tokens  map[string]string // by caller name
@@ -88,10 +93,10 @@ func owner(user string) string { return auth.DevSub(user) + "::" + user }
 func startAuthz(t *testing.T, db *testdb.DB) *authzAPI {
 	t.Helper()
 	db.Exec(t, authzFixture[db.Engine])
-	db.Exec(t, fmt.Sprintf(`INSERT INTO author (id, name) VALUES (1, 'Ann');
+	db.Exec(t, fmt.Sprintf(`INSERT INTO author (id, name, owner) VALUES (1, 'Ann', '%s'), (2, 'Bo', '%s');
 INSERT INTO note (id, owner, title, secret, author_id) VALUES (1, '%s', 'a1', 's-a', 1), (2, '%s', 'b1', 's-b', 1), (3, '%s', 'a2', NULL, NULL);
 INSERT INTO doc (id, grp, title) VALUES (1, 'Admin', 'adm'), (2, 'Sales', 'sal'), (3, NULL, 'none');`,
-		owner("alice"), owner("bob"), owner("alice")))
+		owner("alice"), owner("bob"), owner("alice"), owner("bob"), owner("alice")))
 	if db.Engine == testdb.Postgres {
 		db.Exec(t, fmt.Sprintf(`INSERT INTO board (id, title, editors, teams) VALUES (1, 'x', ARRAY['%s', 'zed'], ARRAY['Sales']), (2, 'y', ARRAY['%s'], '{}');
 SELECT setval('note_id_seq', 10); SELECT setval('board_id_seq', 10);`, owner("alice"), owner("bob")))
@@ -132,7 +137,7 @@ SELECT setval('note_id_seq', 10); SELECT setval('board_id_seq', 10);`, owner("al
 	if err := os.WriteFile(filepath.Join(dataDir, "resource.graphql"), []byte(rules), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	a := &authzAPI{db: db, webhook: up, tokens: map[string]string{}}
+	a := &authzAPI{db: db, project: project, webhook: up, tokens: map[string]string{}}
 	a.url, a.key = startSandbox(t, project, false, nil)
 
 	// Tokens as a developer gets them: from the CLI.
@@ -312,6 +317,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 			{"nested hasMany keeps own rows", "alice", `{ getAuthor(id: 1) { id notes { items { id } } } }`, "", nil, ""},
 			{"nested belongsTo hidden", "key", `{ getNote(id: 1) { id author { name } } }`, "", nil, ""},
 			{"private model for key denied", "key", `{ listAuthors { items { id } } }`, "", nil, "Unauthorized@listAuthors"},
+			// A field whose rule depends on the row: shown on the caller's
+			// rows, null with an error on the others.
+			{"field rule per row", "alice", `{ listAuthors { items { id name } } }`, "listAuthors", []int{1, 2}, "Unauthorized@listAuthors.items.1.name"},
 			// Custom operations.
 			{"custom op allowed", "carol", `{ noteCount }`, "", nil, ""},
 			{"custom op denied", "alice", `{ noteCount }`, "", nil, "Unauthorized@noteCount"},
@@ -360,6 +368,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 		}
 		if r := a.call(t, "key", `{ listNotes { items { id secret } } }`); r.data["listNotes"].(map[string]any)["items"].([]any)[0].(map[string]any)["secret"] != nil {
 			t.Errorf("an API key reads the secret: %v", r.data)
+		}
+
+		if r := a.call(t, "alice", `{ listAuthors { items { id name } } }`); fmt.Sprint(r.data["listAuthors"].(map[string]any)["items"]) != "[map[id:1 name:Ann] map[id:2 name:<nil>]]" {
+			t.Errorf("per-row field rule: %v", r.data)
 		}
 
 		// Credentials that must be refused before anything runs, with
@@ -482,4 +494,100 @@ func TestAuthorizationMatrix(t *testing.T) {
 			})
 		}
 	})
+}
+
+// TestAuthorizationRealClient signs in to the sandbox with the real
+// aws-amplify client (a token provider handing out a sandbox token, as an
+// app signed in to a user pool does) and checks what the rules let it do.
+func TestAuthorizationRealClient(t *testing.T) {
+	nodeDir := filepath.Join(repoRoot(t), "tests", "node")
+	if _, err := os.Stat(filepath.Join(nodeDir, "node_modules", "aws-amplify")); err != nil {
+		testdb.Unreachable(t, "the Node packages in tests/node (run npm ci there)", err)
+	}
+	db := testdb.New(t, testdb.Postgres)
+	a := startAuthz(t, db)
+	cmd := exec.Command("node", filepath.Join(nodeDir, "client-auth.mjs"),
+		filepath.Join(a.project, "amplify_outputs.json"), a.tokens["alice"], a.tokens["bob"])
+	raw, err := cmd.Output()
+	if err != nil {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			t.Fatalf("node: %v\n%s", err, ee.Stderr)
+		}
+		t.Fatal(err)
+	}
+	type errs []struct {
+		ErrorType string `json:"errorType"`
+		Message   string `json:"message"`
+		Path      []any  `json:"path"`
+	}
+	var out struct {
+		Create struct {
+			Data struct {
+				ID     int     `json:"id"`
+				Owner  string  `json:"owner"`
+				Secret *string `json:"secret"`
+			} `json:"data"`
+			Errors errs `json:"errors"`
+		} `json:"create"`
+		List struct {
+			Data []struct {
+				ID     int    `json:"id"`
+				Secret string `json:"secret"`
+			} `json:"data"`
+			Errors errs `json:"errors"`
+		} `json:"list"`
+		KeyList struct {
+			Data []struct {
+				ID     int     `json:"id"`
+				Secret *string `json:"secret"`
+			} `json:"data"`
+			Errors errs `json:"errors"`
+		} `json:"keyList"`
+		BobUpdate struct {
+			Data   any  `json:"data"`
+			Errors errs `json:"errors"`
+		} `json:"bobUpdate"`
+		BobGet struct {
+			Data   any  `json:"data"`
+			Errors errs `json:"errors"`
+		} `json:"bobGet"`
+		HandOver struct {
+			Data   any  `json:"data"`
+			Errors errs `json:"errors"`
+		} `json:"handOver"`
+	}
+	if err := json.Unmarshal(raw, &out); err != nil {
+		t.Fatalf("%s: %v", raw, err)
+	}
+	if out.Create.Data.Owner != owner("alice") || out.Create.Data.Secret != nil || len(out.Create.Errors) != 0 {
+		t.Errorf("create: %s", raw)
+	}
+	var listed []int
+	for _, n := range out.List.Data {
+		listed = append(listed, n.ID)
+	}
+	if fmt.Sprint(listed) != fmt.Sprintf("[1 3 %d]", out.Create.Data.ID) || len(out.List.Errors) != 0 {
+		t.Errorf("alice lists %v (%v)", listed, out.List.Errors)
+	}
+	// An API key reads every note; the protected field comes back null
+	// with an Unauthorized error per row, which the client passes on.
+	if len(out.KeyList.Data) != 4 || len(out.KeyList.Errors) != 4 || out.KeyList.Errors[0].ErrorType != "Unauthorized" {
+		t.Errorf("api key list: %s", raw)
+	}
+	for _, n := range out.KeyList.Data {
+		if n.Secret != nil {
+			t.Errorf("api key reads secret of note %d", n.ID)
+		}
+	}
+	if out.BobUpdate.Data != nil || len(out.BobUpdate.Errors) != 1 || out.BobUpdate.Errors[0].ErrorType != "ConditionalCheckFailedException" {
+		t.Errorf("bob updates alice's note: %s", raw)
+	}
+	if out.BobGet.Data != nil || len(out.BobGet.Errors) != 0 {
+		t.Errorf("bob gets alice's note: %s", raw)
+	}
+	if out.HandOver.Data != nil || len(out.HandOver.Errors) != 1 || out.HandOver.Errors[0].ErrorType != "Unauthorized" ||
+		out.HandOver.Errors[0].Message != "Not Authorized to access updateNote on type Mutation" {
+		t.Errorf("hand over: %s", raw)
+	}
 }

@@ -93,6 +93,16 @@ extend type Query { q: Int @sql(statement: "SELECT 1") }`, "2:21: custom query q
 		{"function handler", `type Query { q: Int @function(name: "fn") }`, "1:22: @function handlers (Lambda) are not supported"},
 		{"unknown rule key", `extend type album @auth(rules: [{allow: private, provder: oidc}])`, "1:50: unknown key provder in auth rule (did you mean provider?)"},
 		{"unknown argument", `extend type album @rename(to: "A", too: "B")`, "1:36: unknown argument too of @rename (did you mean to?)"},
+		{"unknown auth mode", `extend schema @authorizationModes(defaultAuthorizationMode: cognito)`, "1:61: unknown authorization mode cognito"},
+		{"default mode not configured", `extend schema @authorizationModes(defaultAuthorizationMode: lambda)`, "1:61: the default mode lambda is not configured"},
+		{"issuer without client id", `extend schema @authorizationModes(oidcAuthorizationMode: {issuer: "https://id.example.com"})`, "oidcAuthorizationMode needs clientId (the accepted audience)"},
+		{"issuer without issuer", `extend schema @authorizationModes(userPoolAuthorizationMode: {clientId: "x"})`, "userPoolAuthorizationMode needs the issuer's URL (issuer)"},
+		{"bad user pool id", `extend schema @authorizationModes(userPoolAuthorizationMode: {userPoolId: "abc", clientId: "x"})`, `userPoolId "abc" does not start with its region`},
+		{"key lifetime", `extend schema @authorizationModes(apiKeyAuthorizationMode: {expiresInDays: 0})`, "expiresInDays must be a whole number of days from 1 to 365, not 0"},
+		{"lambda without url", `extend schema @authorizationModes(lambdaAuthorizationMode: {timeToLiveInSeconds: 10})`, "lambdaAuthorizationMode needs the url of the authorizer webhook"},
+		{"unknown mode field", `extend schema @authorizationModes(oidcAuthorizationMode: {issuer: "https://a", clientId: "x", clientID: "y"})`, "unknown field clientID in oidcAuthorizationMode (did you mean clientId?)"},
+		{"modes twice", `extend schema @authorizationModes(apiKeyAuthorizationMode: {})
+extend schema @authorizationModes(apiKeyAuthorizationMode: {})`, "2:16: authorization modes are given twice"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -138,6 +138,29 @@ func TestCustomisations(t *testing.T) {
 		sql      map[string]string
 		check    func(t *testing.T, s *schema.Schema)
 	}{{
+		name: "authorization modes",
+		resource: `extend schema @authorizationModes(defaultAuthorizationMode: userPool,
+  apiKeyAuthorizationMode: {expiresInDays: 30},
+  userPoolAuthorizationMode: {userPoolId: "eu-west-1_AbC", clientId: ["a", "b"]},
+  oidcAuthorizationMode: {oidcProviderName: "Auth0", oidcIssuerUrl: "https://x.auth0.com/", clientId: "c", groupsClaim: "roles"},
+  lambdaAuthorizationMode: {url: "https://auth.example.com/hook", timeToLiveInSeconds: 60},
+  identityPoolAuthorizationMode: {})`,
+		check: func(t *testing.T, s *schema.Schema) {
+			m := s.Modes
+			if m == nil || m.Default != "userPool" || !m.APIKey || m.APIKeyExpiresInDays != 30 || !m.IdentityPool {
+				t.Fatalf("modes %+v", m)
+			}
+			if m.UserPool.Issuer != "https://cognito-idp.eu-west-1.amazonaws.com/eu-west-1_AbC" || strings.Join(m.UserPool.ClientIDs, ",") != "a,b" {
+				t.Errorf("user pool %+v", m.UserPool)
+			}
+			if m.OIDC.Issuer != "https://x.auth0.com/" || m.OIDC.Name != "Auth0" || m.OIDC.GroupsClaim != "roles" || m.OIDC.ClientIDs[0] != "c" {
+				t.Errorf("oidc %+v", m.OIDC)
+			}
+			if m.Lambda.URL != "https://auth.example.com/hook" || *m.Lambda.TTLSeconds != 60 {
+				t.Errorf("lambda %+v", m.Lambda)
+			}
+		},
+	}, {
 		name:     "rename a model: the table stays, every reference follows",
 		resource: `extend type album @rename(to: "Album")`,
 		check: func(t *testing.T, s *schema.Schema) {
