@@ -176,6 +176,9 @@ SELECT setval('note_id_seq', 10); SELECT setval('board_id_seq', 10);`, owner("al
 			t.Fatal(err)
 		}
 	}
+	// Alice's signature over bob's claims.
+	ap, bp := strings.Split(a.tokens["alice"], "."), strings.Split(a.tokens["bob"], ".")
+	a.tokens["tampered"] = ap[0] + "." + bp[1] + "." + ap[2]
 	return a
 }
 
@@ -376,9 +379,12 @@ func TestAuthorizationMatrix(t *testing.T) {
 
 		// Credentials that must be refused before anything runs, with
 		// AppSync's 401.
-		for _, who := range []string{"forged", "expired", "wrongAudience", "lambdaWrong"} {
-			if r := a.call(t, who, `{ listDocs { items { id } } }`); r.status != 401 || r.errorT != "UnauthorizedException" {
-				t.Errorf("%s: status %d %s", who, r.status, r.errorT)
+		for who, msg := range map[string]string{"forged": "token signing key (kid) is not one of the issuer's keys",
+			"tampered": "token signature is invalid", "expired": "token has expired",
+			"wrongAudience": "token audience / client id is not accepted", "lambdaWrong": ""} {
+			r := a.call(t, who, `{ listDocs { items { id } } }`)
+			if r.status != 401 || r.errorT != "UnauthorizedException" || len(r.errs) != 1 || !strings.Contains(r.errs[0].Message, msg) {
+				t.Errorf("%s: status %d %s %+v, want a message with %q", who, r.status, r.errorT, r.errs, msg)
 			}
 		}
 		a.webhook.Store(false)

@@ -3,6 +3,7 @@ package server
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -70,10 +71,10 @@ func post(t *testing.T, url, key, body string) (*http.Response, map[string]any) 
 
 func TestAPIKeys(t *testing.T) {
 	url := start(t, []auth.APIKey{{ID: "good", Value: "da2-good"}, {ID: "old", Value: "da2-old", Expires: time.Now().Add(-time.Hour)}})
-	for _, key := range []string{"", "da2-wrong", "da2-old"} {
+	for key, msg := range map[string]string{"": "No credentials", "da2-wrong": "not authorized", "da2-old": "expired"} {
 		resp, body := post(t, url, key, `{"query": "{ __typename }"}`)
-		if resp.StatusCode != 401 || resp.Header.Get("x-amzn-ErrorType") != "UnauthorizedException" {
-			t.Errorf("key %q: status %d %v", key, resp.StatusCode, body)
+		if resp.StatusCode != 401 || resp.Header.Get("x-amzn-ErrorType") != "UnauthorizedException" || !strings.Contains(fmt.Sprint(body), msg) {
+			t.Errorf("key %q: status %d %v, want a message with %q", key, resp.StatusCode, body, msg)
 		}
 	}
 	resp, body := post(t, url, "da2-good", `{"query": "{ __typename }", "variables": {}}`)
