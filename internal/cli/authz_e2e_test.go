@@ -102,6 +102,25 @@ INSERT INTO doc (id, grp, title) VALUES (1, 'Admin', 'adm'), (2, 'Sales', 'sal')
 SELECT setval('note_id_seq', 10); SELECT setval('board_id_seq', 10);`, owner("alice"), owner("bob")))
 	}
 
+	rules := authzRules
+	if db.Engine == testdb.Postgres {
+		rules += authzBoardRules
+	}
+	return startAuthzWith(t, db, rules, map[string][]string{
+		"alice": {"--user", "alice"},
+		"bob":   {"--user", "bob"},
+		"carol": {"--user", "carol", "--groups", "Admin"},
+		"dave":  {"--user", "dave", "--groups", "Sales"},
+		"erin":  {"--user", "erin", "--provider", "oidc"},
+	})
+}
+
+// startAuthzWith serves db with resource (whose %s is replaced by the
+// custom authorizer's URL) and mints a token per entry of users, by
+// `quarry sandbox token` with those arguments, plus the tokens no one
+// should accept.
+func startAuthzWith(t *testing.T, db *testdb.DB, resource string, users map[string][]string) *authzAPI {
+	t.Helper()
 	up := &atomic.Bool{}
 	up.Store(true)
 	hook := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -130,24 +149,14 @@ SELECT setval('note_id_seq', 10); SELECT setval('board_id_seq', 10);`, owner("al
 		"--project", project, "--out", filepath.Join(dataDir, "schema.sql.graphql")); code != 0 {
 		t.Fatalf("generate: %s", errs)
 	}
-	rules := fmt.Sprintf(authzRules, hook.URL)
-	if db.Engine == testdb.Postgres {
-		rules += authzBoardRules
-	}
-	if err := os.WriteFile(filepath.Join(dataDir, "resource.graphql"), []byte(rules), 0o644); err != nil {
+	if err := os.WriteFile(filepath.Join(dataDir, "resource.graphql"), []byte(fmt.Sprintf(resource, hook.URL)), 0o644); err != nil {
 		t.Fatal(err)
 	}
 	a := &authzAPI{db: db, project: project, webhook: up, tokens: map[string]string{}}
 	a.url, a.key = startSandbox(t, project, false, nil)
 
 	// Tokens as a developer gets them: from the CLI.
-	for name, args := range map[string][]string{
-		"alice": {"--user", "alice"},
-		"bob":   {"--user", "bob"},
-		"carol": {"--user", "carol", "--groups", "Admin"},
-		"dave":  {"--user", "dave", "--groups", "Sales"},
-		"erin":  {"--user", "erin", "--provider", "oidc"},
-	} {
+	for name, args := range users {
 		code, out, errs := run(t, "", append([]string{"sandbox", "token", "--project", project}, args...)...)
 		if code != 0 {
 			t.Fatalf("sandbox token %v: %s", args, errs)
@@ -176,9 +185,16 @@ SELECT setval('note_id_seq', 10); SELECT setval('board_id_seq', 10);`, owner("al
 			t.Fatal(err)
 		}
 	}
-	// Alice's signature over bob's claims.
-	ap, bp := strings.Split(a.tokens["alice"], "."), strings.Split(a.tokens["bob"], ".")
-	a.tokens["tampered"] = ap[0] + "." + bp[1] + "." + ap[2]
+	// A signature over other claims (the first two users').
+	if len(users) >= 2 {
+		names := make([]string, 0, len(users))
+		for n := range users {
+			names = append(names, n)
+		}
+		sort.Strings(names)
+		ap, bp := strings.Split(a.tokens[names[0]], "."), strings.Split(a.tokens[names[1]], ".")
+		a.tokens["tampered"] = ap[0] + "." + bp[1] + "." + ap[2]
+	}
 	return a
 }
 
