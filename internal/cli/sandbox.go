@@ -10,6 +10,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/quarrydata/quarry/internal/auth"
+	"github.com/quarrydata/quarry/internal/authz"
 	"github.com/quarrydata/quarry/internal/codegen"
 	"github.com/quarrydata/quarry/internal/plan"
 	"github.com/quarrydata/quarry/internal/sandbox"
@@ -168,20 +169,29 @@ func (e *env) writeOutputs(f *serveFlags, s *schema.Schema, url string, key sand
 	return writeFileAtomic(filepath.Join(projectRoot(f.dataDir), "amplify_outputs.json"), raw)
 }
 
-// tryQuery prints a curl command listing a few rows of the first model.
+// tryQuery prints a curl command listing a few rows of a model: the
+// first one an API key may list, else the first one with a signed-in
+// user's token.
 func tryQuery(s *schema.Schema, url, key string) string {
 	if len(s.Models) == 0 {
 		return "  (no models)"
 	}
-	m := s.Models[0]
+	p := authz.New(s)
+	m, header := s.Models[0], `-H "authorization: $(quarry sandbox token --user alice)"`
+	for _, c := range s.Models {
+		if p.Model(c, auth.Identity{Provider: auth.ProviderAPIKey}, authz.List).Allowed {
+			m, header = c, "-H 'x-api-key: "+key+"'"
+			break
+		}
+	}
 	var fields []string
 	for _, fl := range m.Fields {
-		if len(fields) < 4 {
+		if len(fields) < 4 && len(fl.Auth) == 0 {
 			fields = append(fields, fl.Name)
 		}
 	}
 	q := fmt.Sprintf(`{ list%s(limit: 3) { items { %s } nextToken } }`, schema.Plural(upperFirst(m.Name)), strings.Join(fields, " "))
-	return fmt.Sprintf("  curl -s %s -H 'x-api-key: %s' -H 'content-type: application/json' \\\n    -d '{\"query\": \"%s\"}'", url, key, q)
+	return fmt.Sprintf("  curl -s %s %s -H 'content-type: application/json' \\\n    -d '{\"query\": \"%s\"}'", url, header, q)
 }
 
 func upperFirst(s string) string {
