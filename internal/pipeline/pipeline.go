@@ -24,6 +24,7 @@ import (
 	"github.com/quarrydata/quarry/internal/auth"
 	"github.com/quarrydata/quarry/internal/exec"
 	"github.com/quarrydata/quarry/internal/plan"
+	"github.com/quarrydata/quarry/internal/pubsub"
 	"github.com/quarrydata/quarry/internal/qerr"
 	"github.com/quarrydata/quarry/internal/sqlgen"
 )
@@ -40,6 +41,9 @@ type Engine struct {
 	Debug bool
 	// Observe, when set, receives each stage's duration.
 	Observe func(stage string, d time.Duration)
+	// Publish, when set, receives every change a mutation made, for
+	// subscriptions. It must not block.
+	Publish func(ctx context.Context, ev pubsub.Event)
 
 	docs docCache
 }
@@ -128,6 +132,12 @@ func (e *Engine) Serve(ctx context.Context, req Request, requestID string, id au
 		err := r.Err
 		if err == nil {
 			val, err = e.run(ctx, r)
+		}
+		if err == nil && r.Event != "" {
+			var row json.RawMessage
+			if val, row, err = takeRow(val); err == nil && e.Publish != nil {
+				e.Publish(ctx, pubsub.Event{Model: r.Model.Name, Op: r.Event, Row: row})
+			}
 		}
 		if err == nil && r.Flagged {
 			var denied []Error

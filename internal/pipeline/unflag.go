@@ -106,3 +106,39 @@ func (w *flagWalker) array(path []any) error {
 	_, err := w.dec.Token()
 	return err
 }
+
+// takeRow splits a mutation's object into what the client asked for and
+// the row's every field, which the plan added under hidden keys
+// (plan.RowKey) for the change event.
+func takeRow(val []byte) (out, row json.RawMessage, err error) {
+	dec := json.NewDecoder(bytes.NewReader(val))
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return nil, nil, qerr.New(qerr.Internal, "a mutation's result is not an object")
+	}
+	var o, r bytes.Buffer
+	o.WriteByte('{')
+	r.WriteByte('{')
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return nil, nil, qerr.Wrap(qerr.Internal, "read a mutation's result", err)
+		}
+		k, _ := tok.(string)
+		var v json.RawMessage
+		if err := dec.Decode(&v); err != nil {
+			return nil, nil, qerr.Wrap(qerr.Internal, "read a mutation's result", err)
+		}
+		dst, key := &o, k
+		if name, ok := plan.RowField(k); ok {
+			dst, key = &r, name
+		}
+		if dst.Len() > 1 {
+			dst.WriteByte(',')
+		}
+		writeKey(dst, key)
+		dst.Write(v)
+	}
+	o.WriteByte('}')
+	r.WriteByte('}')
+	return o.Bytes(), r.Bytes(), nil
+}

@@ -29,7 +29,8 @@ func (b *Builder) fieldOutputs(m *schema.Model, f *schema.Field, key string, sc 
 	guard := acc.Guard
 	if acc.Denied {
 		guard = pred.Const(false)
-	} else if sc.mutation {
+	}
+	if sc.listen || (sc.mutation && !acc.Denied) {
 		return []Output{{Key: key, Field: f, Guard: pred.Const(false)}}
 	}
 	if sc.flagged != nil {

@@ -54,6 +54,10 @@ type Root struct {
 	// Pages is set when nested connections select nextToken: the
 	// pipeline turns their markers in the field's JSON into tokens.
 	Pages *Pages
+	// Event is set on a mutation: its object carries the row's fields
+	// under hidden keys (RowKey) for the change event, "create", "update"
+	// or "delete".
+	Event string
 	// Err is set when the caller may not use the field: it answers null
 	// with this error, and the request's other fields still run.
 	Err error
@@ -82,6 +86,9 @@ type scope struct {
 	// whose protected fields are redacted as the reference does.
 	op       authz.Op
 	mutation bool
+	// listen marks a subscription's selection: fields the caller may not
+	// read on every row are null, without flags (payloads are redacted).
+	listen bool
 	// flagged records that a Flag output was planned.
 	flagged *bool
 }
@@ -159,11 +166,20 @@ func (b *Builder) root(op ast.Operation, f *ast.Field, vars map[string]any) (Roo
 	case api.List:
 		err = b.list(&r, m, f, args, vars, rt.SortKeyArg, sc)
 	case api.Create:
-		r.Insert, err = b.create(m, f, args, vars, sc)
+		if r.Insert, err = b.create(m, f, args, vars, sc); err == nil {
+			withRow(r.Insert.Return)
+			r.Event = "create"
+		}
 	case api.Update:
-		r.Update, err = b.update(m, f, args, vars, sc)
+		if r.Update, err = b.update(m, f, args, vars, sc); err == nil {
+			withRow(r.Update.Return)
+			r.Event = "update"
+		}
 	case api.Delete:
-		r.Delete, err = b.delete(m, f, args, vars, sc)
+		if r.Delete, err = b.delete(m, f, args, vars, sc); err == nil {
+			withRow(r.Delete.Return)
+			r.Event = "delete"
+		}
 	case api.CustomQuery, api.CustomMutation:
 		r.Custom, err = b.custom(rt.Operation, rt.Kind, f, args, vars)
 	default:
