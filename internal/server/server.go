@@ -10,6 +10,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/tls"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -28,6 +29,7 @@ import (
 	"github.com/quarrydata/quarry/internal/auth"
 	"github.com/quarrydata/quarry/internal/pipeline"
 	"github.com/quarrydata/quarry/internal/qerr"
+	"github.com/quarrydata/quarry/internal/realtime"
 )
 
 // MaxBody bounds a request body.
@@ -45,6 +47,11 @@ type Server struct {
 	// RequestTimeout bounds a whole request, all its root fields together
 	// (each statement also has its own timeout); zero means none.
 	RequestTimeout time.Duration
+	// TLS, when set, is served on the same port as plain HTTP (see
+	// sniffListener).
+	TLS *tls.Config
+	// Realtime serves subscriptions; its Hub receives change events.
+	Realtime *realtime.Server
 }
 
 // New returns a server for engine, accepting the credentials authn
@@ -59,7 +66,11 @@ func New(engine *pipeline.Engine, authn *auth.Authenticator, log *slog.Logger) *
 		}
 		return 0
 	})
+	s.Realtime = &realtime.Server{Hub: realtime.NewHub(), Log: log,
+		Engine: func() *pipeline.Engine { return s.engine.Load() },
+		Auth:   func() *auth.Authenticator { return s.authn.Load() }}
 	s.mux.HandleFunc("/graphql", s.graphql)
+	s.mux.HandleFunc("/graphql/realtime", s.Realtime.ServeAppSync)
 	s.mux.HandleFunc("/healthz", s.healthz)
 	s.mux.Handle("/metrics", promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}))
 	s.mux.HandleFunc("/{$}", s.graphiql)
@@ -87,6 +98,9 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, drain time.Duration
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	if s.TLS != nil {
+		ln = sniffListener{Listener: ln, config: s.TLS}
 	}
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
@@ -134,6 +148,10 @@ func cors(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) graphql(w http.ResponseWriter, r *http.Request) {
+	if realtime.IsTransport(r) {
+		s.Realtime.ServeTransport(w, r)
+		return
+	}
 	start := time.Now()
 	id := newRequestID()
 	w.Header().Set("x-amzn-RequestId", id)

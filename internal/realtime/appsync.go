@@ -1,0 +1,213 @@
+package realtime
+
+import (
+	"context"
+	"encoding/base64"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/quarrydata/quarry/internal/pipeline"
+	"github.com/quarrydata/quarry/internal/qerr"
+)
+
+// appsyncProto frames messages of the AppSync realtime protocol
+// (amplify-client-wire.md §6).
+type appsyncProto struct{}
+
+func (appsyncProto) data(id, key string, obj json.RawMessage) []byte {
+	return frame(map[string]any{"id": id, "type": "data",
+		"payload": map[string]any{"data": map[string]json.RawMessage{key: obj}}})
+}
+
+func frame(v any) []byte {
+	raw, _ := json.Marshal(v)
+	return raw
+}
+
+type appsyncMessage struct {
+	ID      string `json:"id"`
+	Type    string `json:"type"`
+	Payload struct {
+		Data       string `json:"data"`
+		Extensions struct {
+			Authorization map[string]any `json:"authorization"`
+		} `json:"extensions"`
+	} `json:"payload"`
+}
+
+// ServeAppSync serves the AppSync realtime protocol (/graphql/realtime).
+func (s *Server) ServeAppSync(w http.ResponseWriter, r *http.Request) {
+	hdr, herr := connectionHeader(r)
+	ws, err := accept(w, r, "graphql-ws")
+	if err != nil {
+		return
+	}
+	if ws.Subprotocol() != "graphql-ws" {
+		_ = ws.Close(websocket.StatusProtocolError, "offer the subprotocol graphql-ws")
+		return
+	}
+	c := s.newConn(ws, appsyncProto{})
+	defer c.close()
+	ctx := c.ctx
+	// The connection's own credentials are checked up front, as AppSync
+	// does; every start is checked again with its own.
+	if herr == nil && hdr != nil {
+		_, herr = s.authenticate(ctx, hdr)
+	}
+	if herr != nil {
+		wctx, cancel := context.WithTimeout(ctx, writeTimeout)
+		_ = ws.Write(wctx, websocket.MessageText, frame(map[string]any{"type": "connection_error", "payload": map[string]any{
+			"errors": []map[string]any{{"errorType": "UnauthorizedException", "errorCode": 401, "message": qerr.ClientMessage(herr, false)}}}}))
+		cancel()
+		_ = ws.Close(websocket.StatusNormalClosure, "unauthorized")
+		return
+	}
+	go c.writer()
+	for {
+		_, raw, err := ws.Read(ctx)
+		if err != nil {
+			if !isClosed(err) {
+				s.Log.Info("realtime: connection ended", "error", err.Error())
+			}
+			return
+		}
+		var m appsyncMessage
+		if err := json.Unmarshal(raw, &m); err != nil {
+			c.send(frame(map[string]any{"type": "error", "payload": map[string]any{"errors": []map[string]any{{"errorType": "BadRequestException", "message": "messages are JSON objects"}}}}))
+			continue
+		}
+		switch m.Type {
+		case "connection_init":
+			c.send(frame(map[string]any{"type": "connection_ack", "payload": map[string]any{
+				"connectionTimeoutMs": orDur(s.ConnectionTimeout, DefaultConnectionTimeout).Milliseconds()}}))
+			// The client counts time from before the socket opened, so the
+			// first keep-alive goes out at once (wire §6.5).
+			c.send([]byte(`{"type":"ka"}`))
+			go c.keepAlive([]byte(`{"type":"ka"}`))
+		case "start":
+			c.send(s.appsyncStart(ctx, c, m, hdr))
+		case "stop":
+			c.end(m.ID)
+			c.send(frame(map[string]any{"id": m.ID, "type": "complete"}))
+		default:
+			c.send(startError(m.ID, "BadRequestException", "unknown message type "+m.Type))
+		}
+	}
+}
+
+func (s *Server) appsyncStart(ctx context.Context, c *conn, m appsyncMessage, hdr map[string]string) []byte {
+	if m.ID == "" {
+		return startError("", "BadRequestException", "start needs an id")
+	}
+	var req pipeline.Request
+	if err := json.Unmarshal([]byte(m.Payload.Data), &req); err != nil || strings.TrimSpace(req.Query) == "" {
+		return startError(m.ID, "BadRequestException", `payload.data must be the JSON text of {"query": "...", "variables": {...}}`)
+	}
+	creds := hdr
+	if a := m.Payload.Extensions.Authorization; len(a) > 0 {
+		creds = map[string]string{}
+		for k, v := range a {
+			if sv, ok := v.(string); ok {
+				creds[k] = sv
+			}
+		}
+	}
+	id, err := s.authenticate(ctx, credentialsOnly(creds))
+	if err != nil {
+		return startError(m.ID, "UnauthorizedException", qerr.ClientMessage(err, false))
+	}
+	if err := c.start(m.ID, req, id); err != nil {
+		return startError(m.ID, errorType(err), qerr.ClientMessage(err, false))
+	}
+	return frame(map[string]any{"id": m.ID, "type": "start_ack"})
+}
+
+// credentialsOnly keeps the header names that carry credentials: the
+// client also sends host, x-amz-date and its user agent.
+func credentialsOnly(h map[string]string) map[string]string {
+	out := map[string]string{}
+	for k, v := range h {
+		switch strings.ToLower(k) {
+		case "x-api-key", "authorization":
+			out[k] = v
+		}
+	}
+	return out
+}
+
+func errorType(err error) string {
+	switch qerr.KindOf(err) {
+	case qerr.Forbidden:
+		return "Unauthorized"
+	case qerr.Unauthorized:
+		return "UnauthorizedException"
+	}
+	return qerr.ErrorType(qerr.KindOf(err))
+}
+
+func startError(id, errorType, msg string) []byte {
+	m := map[string]any{"type": "error", "payload": map[string]any{"errors": []map[string]any{{"errorType": errorType, "message": msg}}}}
+	if id != "" {
+		m["id"] = id
+	}
+	return frame(m)
+}
+
+// connectionHeader reads the credentials a client sent when connecting:
+// the header-<base64url JSON> subprotocol of current clients, or the
+// ?header=<base64 JSON> of older ones. nil when there are none.
+func connectionHeader(r *http.Request) (map[string]string, error) {
+	var encoded string
+	for _, v := range r.Header.Values("Sec-WebSocket-Protocol") {
+		for _, p := range strings.Split(v, ",") {
+			if h, ok := strings.CutPrefix(strings.TrimSpace(p), "header-"); ok {
+				encoded = h
+			}
+		}
+	}
+	if encoded == "" {
+		encoded = r.URL.Query().Get("header")
+	}
+	if encoded == "" {
+		return nil, nil
+	}
+	var raw []byte
+	var err error
+	for _, enc := range []*base64.Encoding{base64.RawURLEncoding, base64.URLEncoding, base64.StdEncoding, base64.RawStdEncoding} {
+		if raw, err = enc.DecodeString(encoded); err == nil {
+			break
+		}
+	}
+	if err != nil {
+		return nil, qerr.New(qerr.Unauthorized, "the connection's header is not base64")
+	}
+	var m map[string]any
+	if err := json.Unmarshal(raw, &m); err != nil {
+		return nil, qerr.New(qerr.Unauthorized, "the connection's header is not a JSON object")
+	}
+	out := map[string]string{}
+	for k, v := range m {
+		if s, ok := v.(string); ok {
+			out[k] = s
+		}
+	}
+	return credentialsOnly(out), nil
+}
+
+// keepAlive sends msg every KeepAlive until the connection ends.
+func (c *conn) keepAlive(msg []byte) {
+	t := time.NewTicker(c.srv.keepAlive())
+	defer t.Stop()
+	for {
+		select {
+		case <-c.ctx.Done():
+			return
+		case <-t.C:
+			c.send(msg)
+		}
+	}
+}

@@ -1,0 +1,197 @@
+package realtime
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/http"
+	"sync"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/quarrydata/quarry/internal/auth"
+	"github.com/quarrydata/quarry/internal/pipeline"
+	"github.com/quarrydata/quarry/internal/qerr"
+)
+
+// Defaults for Server's limits.
+const (
+	DefaultKeepAlive         = 60 * time.Second
+	DefaultConnectionTimeout = 300 * time.Second // what AppSync announces
+	DefaultMaxSubscriptions  = 100
+	DefaultMaxMessage        = 64 << 10
+	DefaultSendBuffer        = 256
+	writeTimeout             = 10 * time.Second
+)
+
+// Server accepts subscription connections.
+type Server struct {
+	Hub *Hub
+	// Engine returns the engine serving now (the sandbox swaps engines).
+	Engine func() *pipeline.Engine
+	// Auth returns the authenticator in force now.
+	Auth func() *auth.Authenticator
+	Log  *slog.Logger
+
+	// KeepAlive is how often "ka" (or a ping) is sent; ConnectionTimeout is
+	// what connection_ack announces; zero means the defaults.
+	KeepAlive         time.Duration
+	ConnectionTimeout time.Duration
+	// MaxSubscriptions per connection, MaxMessage bytes per client
+	// message, SendBuffer messages queued per connection before it is
+	// dropped as too slow; zero means the defaults.
+	MaxSubscriptions int
+	MaxMessage       int64
+	SendBuffer       int
+}
+
+func (s *Server) keepAlive() time.Duration { return orDur(s.KeepAlive, DefaultKeepAlive) }
+
+func orDur(d, def time.Duration) time.Duration {
+	if d <= 0 {
+		return def
+	}
+	return d
+}
+
+func orInt(n, def int) int {
+	if n <= 0 {
+		return def
+	}
+	return n
+}
+
+// protocol is what differs between the two wire protocols.
+type protocol interface {
+	// data frames one event's payload for subscription id.
+	data(id, key string, obj json.RawMessage) []byte
+}
+
+// conn is one WebSocket connection and its subscriptions.
+type conn struct {
+	srv   *Server
+	ws    *websocket.Conn
+	proto protocol
+	out   chan []byte
+	ctx   context.Context
+	stop  context.CancelFunc
+
+	mu   sync.Mutex
+	subs map[string]*subscription
+	// dropped is set once the connection was found too slow.
+	dropped bool
+}
+
+func (s *Server) newConn(ws *websocket.Conn, p protocol) *conn {
+	ctx, cancel := context.WithCancel(context.Background())
+	ws.SetReadLimit(int64(orInt(int(s.MaxMessage), DefaultMaxMessage)))
+	return &conn{srv: s, ws: ws, proto: p, out: make(chan []byte, orInt(s.SendBuffer, DefaultSendBuffer)),
+		ctx: ctx, stop: cancel, subs: map[string]*subscription{}}
+}
+
+// send queues msg. A connection whose queue is full is closed with an
+// error rather than let it slow down the broker and other subscribers.
+func (c *conn) send(msg []byte) {
+	select {
+	case c.out <- msg:
+	default:
+		c.mu.Lock()
+		already := c.dropped
+		c.dropped = true
+		c.mu.Unlock()
+		if !already {
+			c.srv.Log.Warn("realtime: subscriber too slow, closing its connection", "queued", len(c.out))
+			go func() {
+				_ = c.ws.Close(websocket.StatusPolicyViolation, "subscriber too slow: messages were not read in time")
+				c.stop()
+			}()
+		}
+	}
+}
+
+// writer sends queued messages until the connection ends.
+func (c *conn) writer() {
+	for {
+		select {
+		case <-c.ctx.Done():
+			return
+		case msg := <-c.out:
+			ctx, cancel := context.WithTimeout(c.ctx, writeTimeout)
+			err := c.ws.Write(ctx, websocket.MessageText, msg)
+			cancel()
+			if err != nil {
+				c.stop()
+				return
+			}
+		}
+	}
+}
+
+// start registers a planned subscription under id, replacing one with the
+// same id (a client that reconnects sends its ids again).
+func (c *conn) start(id string, req pipeline.Request, identity auth.Identity) error {
+	eng := c.srv.Engine()
+	p, err := eng.Subscribe(req, identity)
+	if err != nil {
+		return err
+	}
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	if old, ok := c.subs[id]; ok {
+		c.srv.Hub.remove(old)
+	} else if len(c.subs) >= orInt(c.srv.MaxSubscriptions, DefaultMaxSubscriptions) {
+		return qerr.New(qerr.TooLarge, fmt.Sprintf("a connection may hold at most %d subscriptions", orInt(c.srv.MaxSubscriptions, DefaultMaxSubscriptions)))
+	}
+	s := &subscription{id: id, plan: p, conn: c}
+	c.subs[id] = s
+	c.srv.Hub.add(s)
+	return nil
+}
+
+// end removes subscription id; it reports whether there was one.
+func (c *conn) end(id string) bool {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	s, ok := c.subs[id]
+	if ok {
+		delete(c.subs, id)
+		c.srv.Hub.remove(s)
+	}
+	return ok
+}
+
+// close ends every subscription of the connection.
+func (c *conn) close() {
+	c.stop()
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	for id, s := range c.subs {
+		c.srv.Hub.remove(s)
+		delete(c.subs, id)
+	}
+}
+
+// authenticate checks a map of header names to values.
+func (s *Server) authenticate(ctx context.Context, h map[string]string) (auth.Identity, error) {
+	return s.Auth().AuthenticateExtensions(ctx, h)
+}
+
+// accept upgrades r, offering subprotocol.
+func accept(w http.ResponseWriter, r *http.Request, subprotocol string) (*websocket.Conn, error) {
+	return websocket.Accept(w, r, &websocket.AcceptOptions{
+		Subprotocols: []string{subprotocol},
+		// Credentials travel inside the protocol (each start carries its
+		// own), never as cookies, so a page from another origin gains
+		// nothing a direct client would not have: any origin may connect,
+		// as with AppSync.
+		InsecureSkipVerify: true,
+	})
+}
+
+// isClosed reports errors that only mean the peer went away.
+func isClosed(err error) bool {
+	return errors.Is(err, context.Canceled) || websocket.CloseStatus(err) != -1 || errors.Is(err, context.DeadlineExceeded)
+}

@@ -1,0 +1,194 @@
+package realtime
+
+import (
+	"bytes"
+	"context"
+	"encoding/json"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/coder/websocket"
+
+	"github.com/quarrydata/quarry/internal/auth"
+	"github.com/quarrydata/quarry/internal/pipeline"
+	"github.com/quarrydata/quarry/internal/qerr"
+)
+
+// transportProto frames messages of graphql-transport-ws (the protocol of
+// the graphql-ws library, used by Apollo and urql).
+type transportProto struct{}
+
+func (transportProto) data(id, key string, obj json.RawMessage) []byte {
+	return frame(map[string]any{"id": id, "type": "next",
+		"payload": map[string]any{"data": map[string]json.RawMessage{key: obj}}})
+}
+
+// Close codes graphql-transport-ws defines.
+const (
+	closeUnauthorized    websocket.StatusCode = 4401
+	closeForbidden       websocket.StatusCode = 4403
+	closeInitTimeout     websocket.StatusCode = 4408
+	closeDuplicateID     websocket.StatusCode = 4409
+	closeTooManyInits    websocket.StatusCode = 4429
+	closeBadMessage      websocket.StatusCode = 4400
+	transportSubprotocol                      = "graphql-transport-ws"
+)
+
+// IsTransport reports whether r opens a graphql-transport-ws connection.
+func IsTransport(r *http.Request) bool {
+	if !strings.EqualFold(r.Header.Get("Upgrade"), "websocket") {
+		return false
+	}
+	for _, v := range r.Header.Values("Sec-WebSocket-Protocol") {
+		for _, p := range strings.Split(v, ",") {
+			if strings.TrimSpace(p) == transportSubprotocol {
+				return true
+			}
+		}
+	}
+	return false
+}
+
+type transportMessage struct {
+	ID      string          `json:"id"`
+	Type    string          `json:"type"`
+	Payload json.RawMessage `json:"payload"`
+}
+
+// ServeTransport serves graphql-transport-ws on /graphql. Credentials come
+// from connection_init's payload (the same names as HTTP headers, flat or
+// under "headers"), else from the upgrade request's headers.
+func (s *Server) ServeTransport(w http.ResponseWriter, r *http.Request) {
+	upgrade := map[string]string{}
+	for _, k := range []string{"X-Api-Key", "Authorization"} {
+		if v := r.Header.Get(k); v != "" {
+			upgrade[k] = v
+		}
+	}
+	ws, err := accept(w, r, transportSubprotocol)
+	if err != nil {
+		return
+	}
+	c := s.newConn(ws, transportProto{})
+	defer c.close()
+	ctx := c.ctx
+	initDone := make(chan struct{})
+	go func() {
+		select {
+		case <-initDone:
+		case <-ctx.Done():
+		case <-time.After(10 * time.Second):
+			_ = ws.Close(closeInitTimeout, "connection initialisation timeout")
+		}
+	}()
+	var identity auth.Identity
+	acked := false
+	go c.writer()
+	for {
+		_, raw, err := ws.Read(ctx)
+		if err != nil {
+			return
+		}
+		var m transportMessage
+		if json.Unmarshal(raw, &m) != nil {
+			_ = ws.Close(closeBadMessage, "messages are JSON objects")
+			return
+		}
+		switch m.Type {
+		case "connection_init":
+			if acked {
+				_ = ws.Close(closeTooManyInits, "too many initialisation requests")
+				return
+			}
+			creds := initCredentials(m.Payload)
+			if len(creds) == 0 {
+				creds = upgrade
+			}
+			id, err := s.authenticate(ctx, creds)
+			if err != nil {
+				_ = ws.Close(closeForbidden, truncate(qerr.ClientMessage(err, false)))
+				return
+			}
+			identity, acked = id, true
+			close(initDone)
+			c.send([]byte(`{"type":"connection_ack"}`))
+		case "ping":
+			c.send([]byte(`{"type":"pong"}`))
+		case "pong":
+		case "subscribe":
+			if !acked {
+				_ = ws.Close(closeUnauthorized, "Unauthorized")
+				return
+			}
+			c.mu.Lock()
+			_, dup := c.subs[m.ID]
+			c.mu.Unlock()
+			if dup {
+				_ = ws.Close(closeDuplicateID, "Subscriber for "+m.ID+" already exists")
+				return
+			}
+			s.transportSubscribe(ctx, c, m, identity)
+		case "complete":
+			c.end(m.ID)
+		default:
+			_ = ws.Close(closeBadMessage, "unknown message type "+m.Type)
+			return
+		}
+	}
+}
+
+func (s *Server) transportSubscribe(ctx context.Context, c *conn, m transportMessage, id auth.Identity) {
+	var req pipeline.Request
+	if json.Unmarshal(m.Payload, &req) != nil || strings.TrimSpace(req.Query) == "" {
+		c.send(transportError(m.ID, "BadRequestException", `payload must be {"query": "...", "variables": {...}}`))
+		return
+	}
+	err := c.start(m.ID, req, id)
+	if err == pipeline.ErrNotSubscription {
+		// Queries and mutations are answered once, then completed.
+		resp := s.Engine().Serve(ctx, req, "ws-"+m.ID, id)
+		var b bytes.Buffer
+		b.WriteString(`{"id":`)
+		writeString(&b, m.ID)
+		b.WriteString(`,"type":"next","payload":`)
+		_ = resp.WriteJSON(&b)
+		b.WriteString("}")
+		c.send(b.Bytes())
+		c.send(frame(map[string]any{"id": m.ID, "type": "complete"}))
+		return
+	}
+	if err != nil {
+		c.send(transportError(m.ID, errorType(err), qerr.ClientMessage(err, false)))
+	}
+}
+
+func transportError(id, errorType, msg string) []byte {
+	return frame(map[string]any{"id": id, "type": "error", "payload": []map[string]any{{"message": msg, "extensions": map[string]any{"errorType": errorType}, "errorType": errorType}}})
+}
+
+// initCredentials reads credentials from connection_init's payload.
+func initCredentials(raw json.RawMessage) map[string]string {
+	var p map[string]any
+	if json.Unmarshal(raw, &p) != nil {
+		return nil
+	}
+	if h, ok := p["headers"].(map[string]any); ok {
+		p = h
+	}
+	out := map[string]string{}
+	for k, v := range p {
+		if s, ok := v.(string); ok {
+			out[k] = s
+		}
+	}
+	return credentialsOnly(out)
+}
+
+// truncate keeps a close reason within the 123 bytes WebSocket allows.
+func truncate(s string) string {
+	if len(s) > 120 {
+		return s[:120]
+	}
+	return s
+}
