@@ -84,8 +84,9 @@ type OIDCProvider struct {
 	// TokenUse, when set, is the required token_use claim ("access" or "id").
 	TokenUse string
 	// UsernameClaim names the username claim. Empty means the first present
-	// of "username" (Cognito access tokens), "cognito:username" (Cognito id
-	// tokens) and "preferred_username" (Keycloak, most OIDC issuers).
+	// of "username" (Cognito access tokens) and "cognito:username" (Cognito
+	// id tokens); preferred_username is used only when named here, since
+	// many issuers let users change it.
 	UsernameClaim string
 	// GroupsClaim names the groups claim. Empty means "cognito:groups".
 	GroupsClaim string

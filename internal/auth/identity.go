@@ -89,6 +89,12 @@ func (id Identity) OwnerValues(identityClaim string) []string {
 		whole := true
 		for i, p := range parts {
 			vals[i] = id.Claim(p)
+			// A claim holding the delimiter could pose as another user's
+			// compound value ("<their sub>::<their name>" as a username):
+			// such an identity owns nothing.
+			if strings.Contains(vals[i], ownerDelimiter) {
+				return nil
+			}
 			whole = whole && vals[i] != ""
 		}
 		if whole {

@@ -160,7 +160,10 @@ func (v *verifier) identity(claims map[string]any) Identity {
 	if v.p.UsernameClaim != "" {
 		id.Username, _ = claims[v.p.UsernameClaim].(string)
 	} else {
-		for _, c := range []string{"username", "cognito:username", "preferred_username"} {
+		// Not preferred_username: many issuers let users change it, and
+		// owner rules match on the username. Configure it explicitly
+		// (UsernameClaim) where it is fixed.
+		for _, c := range []string{"username", "cognito:username"} {
 			if s, _ := claims[c].(string); s != "" {
 				id.Username = s
 				break

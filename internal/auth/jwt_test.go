@@ -89,7 +89,7 @@ func TestJWT(t *testing.T) {
 	a, err := New(Config{
 		OIDC: []OIDCProvider{
 			{Issuer: ti.srv.URL, Provider: ProviderUserPools, ClientIDs: []string{clientID}},
-			{Issuer: generic.srv.URL, ClientIDs: []string{"quarry-api"}, GroupsClaim: "roles"},
+			{Issuer: generic.srv.URL, ClientIDs: []string{"quarry-api"}, GroupsClaim: "roles", UsernameClaim: "preferred_username"},
 		},
 		Now: clk.Now,
 	})
@@ -306,3 +306,15 @@ func TestConfigRefused(t *testing.T) {
 }
 
 func ptr[T any](v T) *T { return &v }
+
+// A username holding the owner delimiter could pose as another user's
+// stored owner value: such an identity owns nothing.
+func TestOwnerValuesRefuseTheDelimiter(t *testing.T) {
+	id := Identity{Sub: "s-b", Username: "s-a::alice"}
+	if v := id.OwnerValues(""); v != nil {
+		t.Errorf("owner values %v", v)
+	}
+	if v := (Identity{Sub: "s-a", Username: "alice"}).OwnerValues(""); len(v) != 3 {
+		t.Errorf("owner values %v", v)
+	}
+}

@@ -10,11 +10,13 @@
 // an identity proven by the rule's provider and to the operations it lists;
 // public, private, static groups and custom rules allow every row; owner
 // and group-field rules allow the rows whose field names the caller. An
-// API without any rule accepts API keys, as the reference's sandbox does.
+// API without any rule at all accepts API keys, as the reference's sandbox
+// does; once any rule exists, what no rule allows is denied.
 package authz
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/quarrydata/quarry/internal/auth"
 	"github.com/quarrydata/quarry/internal/pred"
@@ -53,10 +55,38 @@ func DefaultRules() []schema.AuthRule {
 // Policy evaluates one schema's rules.
 type Policy struct {
 	s *schema.Schema
+	// open is set when the schema has no rule anywhere: then, and only
+	// then, DefaultRules apply.
+	open bool
 }
 
 // New returns the policy of s.
-func New(s *schema.Schema) *Policy { return &Policy{s: s} }
+func New(s *schema.Schema) *Policy { return &Policy{s: s, open: !HasRules(s)} }
+
+// HasRules reports whether s has a rule at any level.
+func HasRules(s *schema.Schema) bool {
+	if len(s.Auth) > 0 {
+		return true
+	}
+	for _, m := range s.Models {
+		if len(m.Auth) > 0 {
+			return true
+		}
+		for _, f := range m.Fields {
+			if len(f.Auth) > 0 {
+				return true
+			}
+		}
+	}
+	for _, ops := range [][]*schema.Operation{s.Queries, s.Mutations} {
+		for _, o := range ops {
+			if len(o.Auth) > 0 {
+				return true
+			}
+		}
+	}
+	return false
+}
 
 // Decision is what a caller may do with a model's rows.
 type Decision struct {
@@ -67,15 +97,31 @@ type Decision struct {
 }
 
 // ModelRules are the rules that govern m: its own, else the global ones,
-// else DefaultRules.
+// else DefaultRules in an API without rules, else none (deny).
 func (p *Policy) ModelRules(m *schema.Model) []schema.AuthRule {
 	switch {
 	case len(m.Auth) > 0:
 		return m.Auth
 	case len(p.s.Auth) > 0:
 		return p.s.Auth
+	case p.open:
+		return DefaultRules()
 	}
-	return DefaultRules()
+	return nil
+}
+
+// OperationRules are the rules that govern a custom operation, chosen as
+// ModelRules chooses.
+func (p *Policy) OperationRules(o *schema.Operation) []schema.AuthRule {
+	switch {
+	case len(o.Auth) > 0:
+		return o.Auth
+	case len(p.s.Auth) > 0:
+		return p.s.Auth
+	case p.open:
+		return DefaultRules()
+	}
+	return nil
 }
 
 // Model decides op on m's rows for id.
@@ -132,7 +178,7 @@ func (a FieldAccess) Visible() bool { return !a.Denied && a.Guard == nil }
 // is; so is a field whose rules allow the caller outright. Fields the
 // custom authorizer listed in deniedFields are denied.
 func (p *Policy) Field(m *schema.Model, f *schema.Field, id auth.Identity, op Op) FieldAccess {
-	if deniedByAuthorizer(m, f, id) {
+	if DeniedByAuthorizer(m.Name, f.Name, id) {
 		return FieldAccess{Denied: true}
 	}
 	if len(f.Auth) == 0 {
@@ -148,33 +194,41 @@ func (p *Policy) Field(m *schema.Model, f *schema.Field, id auth.Identity, op Op
 	return FieldAccess{}
 }
 
-// deniedByAuthorizer checks the webhook's deniedFields, which name fields
-// as "Type.field" (or as an AppSync field ARN ending in that).
-func deniedByAuthorizer(m *schema.Model, f *schema.Field, id auth.Identity) bool {
+// DeniedByAuthorizer checks the webhook's deniedFields, which name fields
+// as "Type.field" (or as an AppSync field ARN ending in
+// "/types/Type/fields/field"): model fields and relationships, and root
+// fields as "Query.listNotes" or "Mutation.deleteNote".
+func DeniedByAuthorizer(typ, field string, id auth.Identity) bool {
 	if len(id.DeniedFields) == 0 {
 		return false
 	}
-	want := m.Name + "." + f.Name
-	arn := "/types/" + m.Name + "/fields/" + f.Name
+	want := typ + "." + field
+	arn := "/types/" + typ + "/fields/" + field
 	for _, d := range id.DeniedFields {
-		if d == want || len(d) > len(arn) && d[len(d)-len(arn):] == arn {
+		if d == want || strings.HasSuffix(d, arn) {
 			return true
 		}
 	}
 	return false
 }
 
+// typeOf is the root type a custom operation belongs to.
+func (p *Policy) typeOf(o *schema.Operation) string {
+	for _, m := range p.s.Mutations {
+		if m == o {
+			return "Mutation"
+		}
+	}
+	return "Query"
+}
+
 // Operation decides whether id may run a custom operation. Owner and
 // group-field rules cannot apply to one (the schema loader refuses them).
 func (p *Policy) Operation(o *schema.Operation, id auth.Identity) bool {
-	rules := o.Auth
-	if len(rules) == 0 {
-		rules = p.s.Auth
+	if DeniedByAuthorizer(p.typeOf(o), o.Name, id) {
+		return false
 	}
-	if len(rules) == 0 {
-		rules = DefaultRules()
-	}
-	for _, r := range rules {
+	for _, r := range p.OperationRules(o) {
 		if isStatic(r) && applies(r, id) && staticAllows(r, id) {
 			return true
 		}

@@ -207,3 +207,53 @@ func TestOperations(t *testing.T) {
 		t.Error("global rules do not reach operations")
 	}
 }
+
+// Once any rule exists, a model or operation without rules is closed: the
+// API-key default is only for APIs with no rules at all.
+func TestNoDefaultBesideRules(t *testing.T) {
+	open := model()
+	s := &schema.Schema{Models: []*schema.Model{open, model(schema.AuthRule{Allow: "private"})}}
+	p := New(s)
+	if p.Model(open, apiKey, List).Allowed {
+		t.Error("a model without rules is open to API keys beside a model with rules")
+	}
+	op := &schema.Operation{Name: "wipe"}
+	s.Mutations = []*schema.Operation{op}
+	if New(s).Operation(op, apiKey) {
+		t.Error("an operation without rules runs beside rules")
+	}
+	s2 := &schema.Schema{Models: []*schema.Model{model()}}
+	s2.Models[0].Field("body").Auth = []schema.AuthRule{{Allow: "owner"}}
+	if New(s2).Model(s2.Models[0], apiKey, List).Allowed {
+		t.Error("a field rule leaves its model open")
+	}
+}
+
+// A rule that lets the caller change a row does not let it change who
+// owns the row, even through another row rule.
+func TestEditorsCannotReassign(t *testing.T) {
+	m := model(schema.AuthRule{Allow: "owner"}, schema.AuthRule{Allow: "owner", OwnerField: "editors", Operations: []string{"read", "update"}})
+	p := New(&schema.Schema{})
+	if _, ok := p.Update(m, alice, map[string]any{"owner": "mallory"}); ok {
+		t.Error("an editor hands the row to mallory")
+	}
+	if _, ok := p.Update(m, alice, map[string]any{"owner": "alice"}); !ok {
+		t.Error("setting the owner to the caller itself is refused")
+	}
+	if _, ok := p.Update(m, alice, map[string]any{"editors": []any{"alice", "mallory"}}); !ok {
+		t.Error("a list that still names the caller is refused")
+	}
+	if _, ok := p.Update(m, alice, map[string]any{"editors": []any{"mallory"}}); ok {
+		t.Error("an editor replaces the editors with someone else")
+	}
+}
+
+func TestDeniedRootFields(t *testing.T) {
+	id := hook
+	id.DeniedFields = []string{"Mutation.wipe", "arn:aws:appsync:r:1:apis/x/types/Query/fields/stats"}
+	wipe, stats := &schema.Operation{Name: "wipe"}, &schema.Operation{Name: "stats"}
+	s := &schema.Schema{Auth: []schema.AuthRule{{Allow: "custom"}}, Mutations: []*schema.Operation{wipe}, Queries: []*schema.Operation{stats}}
+	if New(s).Operation(wipe, id) || New(s).Operation(stats, id) || !New(s).Operation(stats, hook) {
+		t.Error("deniedFields on custom operations")
+	}
+}

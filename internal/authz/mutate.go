@@ -13,7 +13,13 @@ import (
 // nothing must be written.
 func (p *Policy) Create(m *schema.Model, id auth.Identity, input map[string]any) bool {
 	rules := p.ModelRules(m)
-	for _, r := range rules {
+	// Owner fields of field-level owner rules are filled too, so a row
+	// the caller creates is one its own rules let it read.
+	fill := append([]schema.AuthRule{}, rules...)
+	for _, f := range m.Fields {
+		fill = append(fill, f.Auth...)
+	}
+	for _, r := range fill {
 		if r.Allow != allowOwner || !covers(r, Create) || !applies(r, id) {
 			continue
 		}
@@ -121,22 +127,28 @@ func (p *Policy) Delete(m *schema.Model, id auth.Identity) (pred.Expr, bool) {
 }
 
 func mutationFilter(m *schema.Model, rules []schema.AuthRule, id auth.Identity, op Op, input map[string]any) (pred.Expr, bool) {
+	for _, r := range rules {
+		if covers(r, op) && applies(r, id) && isStatic(r) && staticAllows(r, id) {
+			return nil, true
+		}
+	}
+	// Without a static rule, the input may not set any rule's owner or
+	// group field to a value that does not name the caller: that would
+	// hand the row (or a share of it) to someone else, whichever rule
+	// lets the caller change the row.
+	for _, r := range rules {
+		if isStatic(r) {
+			continue
+		}
+		if f := ruleField(m, r); f != nil {
+			if v, changes := input[f.Name]; changes && !valueNames(v, callerValues(r, id)) {
+				return nil, false
+			}
+		}
+	}
 	var row pred.Or
 	for _, r := range rules {
-		if !covers(r, op) || !applies(r, id) {
-			continue
-		}
-		if isStatic(r) {
-			if staticAllows(r, id) {
-				return nil, true
-			}
-			continue
-		}
-		f := ruleField(m, r)
-		if f == nil {
-			continue
-		}
-		if v, changes := input[f.Name]; changes && !valueNames(v, callerValues(r, id)) {
+		if !covers(r, op) || !applies(r, id) || isStatic(r) {
 			continue
 		}
 		if e := rowPredicate(m, r, id); e != nil {

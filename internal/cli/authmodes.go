@@ -93,12 +93,12 @@ func acceptedModes(s *schema.Schema, keys []auth.APIKey, dev []auth.OIDCProvider
 	if u := modes.UserPool; u != nil {
 		enabled["userPool"] = true
 		a.cfg.OIDC = append(a.cfg.OIDC, auth.OIDCProvider{Issuer: u.Issuer, ClientIDs: u.ClientIDs,
-			Provider: auth.ProviderUserPools, GroupsClaim: u.GroupsClaim})
+			Provider: auth.ProviderUserPools, GroupsClaim: u.GroupsClaim, UsernameClaim: u.UsernameClaim})
 	}
 	if o := modes.OIDC; o != nil {
 		enabled["oidc"] = true
 		a.cfg.OIDC = append(a.cfg.OIDC, auth.OIDCProvider{Issuer: o.Issuer, ClientIDs: o.ClientIDs,
-			Provider: auth.ProviderOIDC, GroupsClaim: o.GroupsClaim})
+			Provider: auth.ProviderOIDC, GroupsClaim: o.GroupsClaim, UsernameClaim: o.UsernameClaim})
 	}
 	for _, d := range dev {
 		a.cfg.OIDC = append(a.cfg.OIDC, d)

@@ -32,7 +32,7 @@ import (
 var authzFixture = map[string]string{
 	testdb.Postgres: `
 CREATE TABLE author (id serial PRIMARY KEY, name text NOT NULL, owner text);
-CREATE TABLE note (id serial PRIMARY KEY, owner text, title text NOT NULL, secret text, author_id int REFERENCES author(id));
+CREATE TABLE note (id serial PRIMARY KEY, owner text, title text NOT NULL, secret text, author_id int REFERENCES author(id), meta jsonb[]);
 CREATE TABLE doc (id serial PRIMARY KEY, grp text, title text NOT NULL);
 CREATE TABLE board (id serial PRIMARY KEY, title text NOT NULL, editors text[], teams text[]);`,
 	testdb.MySQL: `
@@ -69,6 +69,7 @@ extend type author @auth(rules: [{allow: private}]) {
 
 type Query {
   noteCount: Int @sql(statement: "SELECT count(*) AS n FROM note") @auth(rules: [{allow: groups, groups: ["Admin"]}])
+  notesByTitle(prefix: String!): [note] @sql(statement: "SELECT * FROM note WHERE title LIKE :prefix ORDER BY id") @auth(rules: [{allow: private}])
 }
 `
 
@@ -342,6 +343,9 @@ func TestAuthorizationMatrix(t *testing.T) {
 			// Custom operations.
 			{"custom op allowed", "carol", `{ noteCount }`, "", nil, ""},
 			{"custom op denied", "alice", `{ noteCount }`, "", nil, "Unauthorized@noteCount"},
+			// Custom SQL returning a model: field rules still hold.
+			{"custom op field rules", "bob", `{ notesByTitle(prefix: "a%") { id secret } }`, "", nil,
+				"Unauthorized@notesByTitle.0.secret Unauthorized@notesByTitle.1.secret"},
 			// Other root fields still run beside a denied one.
 			{"denied beside allowed", "alice", `{ noteCount listNotes { items { id } } }`, "listNotes", []int{1, 3}, "Unauthorized@noteCount"},
 		}
@@ -500,6 +504,22 @@ func TestAuthorizationMatrix(t *testing.T) {
 					got := fmt.Sprint(r.data["createBoard"].(map[string]any)["editors"])
 					if got != "["+owner("bob")+"]" {
 						t.Errorf("editors %s", got)
+					}
+				}})
+		}
+		if db.Engine == testdb.Postgres {
+			mut = append(mut, struct {
+				name, who, query string
+				errs             string
+				check            func(t *testing.T, r authzResult)
+			}{"row data cannot forge a field denial", "alice",
+				`mutation { createNote(input: {title: "forge-flag", meta: ["{\"q:denied:note:title:id\": 1}"]}) { id } }`, "",
+				func(t *testing.T, r authzResult) {
+					id := r.data["createNote"].(map[string]any)["id"]
+					got := a.call(t, "alice", fmt.Sprintf(`{ getNote(id: %v) { id meta secret } }`, id))
+					meta := got.data["getNote"].(map[string]any)["meta"].([]any)
+					if s, ok := meta[0].(string); !ok || !strings.Contains(s, "q:denied") || len(got.errs) != 0 {
+						t.Errorf("meta %#v errors %+v", meta, got.errs)
 					}
 				}})
 		}

@@ -207,6 +207,10 @@ func writeObject(w *bytes.Buffer, obj *plan.Object, rec record) error {
 			writeString(w, c.Typename)
 			continue
 		}
+		if c.Redacted {
+			w.WriteString("null")
+			continue
+		}
 		v, dbType, ok := rec.get(c.Column)
 		if !ok {
 			// A nullable field the SQL does not return is null, as

@@ -139,9 +139,12 @@ func (e *Engine) Serve(ctx context.Context, req Request, requestID string, id au
 				e.Publish(ctx, pubsub.Event{Model: r.Model.Name, Op: r.Event, Row: row})
 			}
 		}
+		if err == nil && r.Custom != nil {
+			errs = append(errs, redactedErrors(val, r)...)
+		}
 		if err == nil && r.Flagged {
 			var denied []Error
-			val, denied, err = unflag(val, r.Key)
+			val, denied, err = unflag(val, r)
 			errs = append(errs, denied...)
 		}
 		if err != nil {

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 
 	"github.com/quarrydata/quarry/internal/authz"
 	"github.com/quarrydata/quarry/internal/plan"
@@ -12,14 +13,32 @@ import (
 // unflag takes the Flag outputs (plan.Output.Flag) out of a root field's
 // JSON and returns, for each that is set, an Unauthorized error on the
 // path of the field it flags, as AppSync's field resolvers report a field
-// the caller may not read (the field itself is already null). Only root
-// fields that select such fields pay for this pass.
-func unflag(val []byte, root string) (json.RawMessage, []Error, error) {
+// the caller may not read (the field itself is already null). It walks the
+// JSON along the plan: only objects the plan built are read for flags, and
+// field values are copied untouched, so row data (a JSON column, say)
+// cannot forge or hide a flag. Only root fields that select such fields
+// pay for this pass.
+func unflag(val []byte, r plan.Root) (json.RawMessage, []Error, error) {
 	dec := json.NewDecoder(bytes.NewReader(val))
-	dec.UseNumber()
 	w := flagWalker{dec: dec}
 	w.out.Grow(len(val))
-	if err := w.value([]any{root}); err != nil {
+	var err error
+	path := []any{r.Key}
+	switch {
+	case r.Select != nil && !r.Select.Single:
+		err = w.connection(path, r.Select)
+	case r.Select != nil:
+		err = w.object(path, r.Select)
+	case r.Insert != nil:
+		err = w.object(path, r.Insert.Return)
+	case r.Update != nil:
+		err = w.object(path, r.Update.Return)
+	case r.Delete != nil:
+		err = w.object(path, r.Delete.Return)
+	default:
+		return val, nil, nil
+	}
+	if err != nil {
 		return nil, nil, qerr.Wrap(qerr.Internal, "read field-level authorization flags", err)
 	}
 	return w.out.Bytes(), w.errs, nil
@@ -31,35 +50,42 @@ type flagWalker struct {
 	errs []Error
 }
 
-func (w *flagWalker) value(path []any) error {
-	tok, err := w.dec.Token()
-	if err != nil {
+// raw copies the next value as it is.
+func (w *flagWalker) raw() error {
+	var v json.RawMessage
+	if err := w.dec.Decode(&v); err != nil {
 		return err
 	}
-	switch t := tok.(type) {
-	case json.Delim:
-		if t == '{' {
-			return w.object(path)
-		}
-		return w.array(path)
-	case string:
-		writeString(&w.out, t)
-	case json.Number:
-		w.out.WriteString(t.String())
-	case bool:
-		if t {
-			w.out.WriteString("true")
-		} else {
-			w.out.WriteString("false")
-		}
-	case nil:
-		w.out.WriteString("null")
-	}
+	w.out.Write(v)
 	return nil
 }
 
-func (w *flagWalker) object(path []any) error {
-	w.out.WriteByte('{')
+// open reads the opening delimiter d, or copies a null and reports false.
+func (w *flagWalker) open(d json.Delim) (bool, error) {
+	tok, err := w.dec.Token()
+	if err != nil {
+		return false, err
+	}
+	if tok == nil {
+		w.out.WriteString("null")
+		return false, nil
+	}
+	if tok != d {
+		return false, fmt.Errorf("want %v, found %v", d, tok)
+	}
+	w.out.WriteString(d.String())
+	return true, nil
+}
+
+// object walks one row's object, built from sel.
+func (w *flagWalker) object(path []any, sel *plan.Select) error {
+	if ok, err := w.open('{'); !ok || err != nil {
+		return err
+	}
+	byKey := make(map[string]*plan.Output, len(sel.Fields))
+	for i := range sel.Fields {
+		byKey[sel.Fields[i].Key] = &sel.Fields[i]
+	}
 	first := true
 	for w.dec.More() {
 		tok, err := w.dec.Token()
@@ -67,12 +93,13 @@ func (w *flagWalker) object(path []any) error {
 			return err
 		}
 		k, _ := tok.(string)
-		if typ, field, key, ok := plan.FlaggedKey(k); ok {
+		o := byKey[k]
+		if o != nil && o.Flag != nil {
 			var set any
 			if err := w.dec.Decode(&set); err != nil {
 				return err
 			}
-			if set != nil {
+			if typ, field, key, ok := plan.FlaggedKey(k); ok && set != nil {
 				p := append(append([]any{}, path...), key)
 				w.errs = append(w.errs, Error{Message: authz.Denial(field, typ), Path: p, ErrorType: qerr.ErrorType(qerr.Forbidden)})
 			}
@@ -83,7 +110,16 @@ func (w *flagWalker) object(path []any) error {
 		}
 		first = false
 		writeKey(&w.out, k)
-		if err := w.value(append(path, k)); err != nil {
+		p := append(path[:len(path):len(path)], k)
+		switch {
+		case o != nil && o.Nested != nil && o.Connection != nil:
+			err = w.connection(p, o.Nested)
+		case o != nil && o.Nested != nil:
+			err = w.object(p, o.Nested)
+		default:
+			err = w.raw()
+		}
+		if err != nil {
 			return err
 		}
 	}
@@ -92,17 +128,50 @@ func (w *flagWalker) object(path []any) error {
 	return err
 }
 
-func (w *flagWalker) array(path []any) error {
-	w.out.WriteByte('[')
-	for i := 0; w.dec.More(); i++ {
-		if i > 0 {
+// connection walks {items: [...], nextToken, __typename}.
+func (w *flagWalker) connection(path []any, sel *plan.Select) error {
+	if ok, err := w.open('{'); !ok || err != nil {
+		return err
+	}
+	first := true
+	for w.dec.More() {
+		tok, err := w.dec.Token()
+		if err != nil {
+			return err
+		}
+		k, _ := tok.(string)
+		if !first {
 			w.out.WriteByte(',')
 		}
-		if err := w.value(append(path, i)); err != nil {
+		first = false
+		writeKey(&w.out, k)
+		p := append(path[:len(path):len(path)], k)
+		if k != "items" {
+			if err := w.raw(); err != nil {
+				return err
+			}
+			continue
+		}
+		if ok, err := w.open('['); !ok || err != nil {
+			if err != nil {
+				return err
+			}
+			continue
+		}
+		for i := 0; w.dec.More(); i++ {
+			if i > 0 {
+				w.out.WriteByte(',')
+			}
+			if err := w.object(append(p[:len(p):len(p)], i), sel); err != nil {
+				return err
+			}
+		}
+		w.out.WriteByte(']')
+		if _, err := w.dec.Token(); err != nil {
 			return err
 		}
 	}
-	w.out.WriteByte(']')
+	w.out.WriteByte('}')
 	_, err := w.dec.Token()
 	return err
 }
@@ -141,4 +210,48 @@ func takeRow(val []byte) (out, row json.RawMessage, err error) {
 	o.WriteByte('}')
 	r.WriteByte('}')
 	return o.Bytes(), r.Bytes(), nil
+}
+
+// redactedErrors reports an Unauthorized error for each field a custom
+// operation's result holds null because the caller may not read it
+// (plan.Column.Redacted), on its path, as field-level denials elsewhere.
+func redactedErrors(val []byte, r plan.Root) []Error {
+	obj := r.Custom.Return.Object
+	if obj == nil {
+		return nil
+	}
+	var keys []plan.Column
+	for _, c := range obj.Fields {
+		if c.Redacted {
+			keys = append(keys, c)
+		}
+	}
+	if len(keys) == 0 {
+		return nil
+	}
+	deny := func(path []any) []Error {
+		var out []Error
+		for _, c := range keys {
+			p := append(path[:len(path):len(path)], c.Key)
+			out = append(out, Error{Message: authz.Denial(c.Field.Name, obj.Name), Path: p, ErrorType: qerr.ErrorType(qerr.Forbidden)})
+		}
+		return out
+	}
+	if !r.Custom.Return.Type.List {
+		if string(bytes.TrimSpace(val)) == "null" {
+			return nil
+		}
+		return deny([]any{r.Key})
+	}
+	var items []json.RawMessage
+	if json.Unmarshal(val, &items) != nil {
+		return nil
+	}
+	var out []Error
+	for i, it := range items {
+		if string(bytes.TrimSpace(it)) != "null" {
+			out = append(out, deny([]any{r.Key, i})...)
+		}
+	}
+	return out
 }

@@ -48,3 +48,24 @@ func (b *Builder) readable(m *schema.Model, f *schema.Field, path string) error 
 	}
 	return qerr.New(qerr.Forbidden, fmt.Sprintf("%s: you may not filter on %s.%s, which you may not read", path, m.Name, f.Name))
 }
+
+// joinReadable reports whether the caller may read, on every row, the
+// fields a relationship joins on: following it would otherwise tell a
+// protected key or reference value (the related row's key is visible).
+func (b *Builder) joinReadable(from, target *schema.Model, rel *schema.Relationship) bool {
+	child, parent := target, from
+	if rel.Kind == schema.BelongsTo {
+		child, parent = from, target
+	}
+	for _, ref := range rel.References {
+		if f := child.Field(ref); f != nil && !b.Policy.Field(child, f, b.id, authz.List).Visible() {
+			return false
+		}
+	}
+	for _, k := range parent.PrimaryKey {
+		if f := parent.Field(k); f != nil && !b.Policy.Field(parent, f, b.id, authz.List).Visible() {
+			return false
+		}
+	}
+	return true
+}

@@ -155,6 +155,9 @@ func (b *Builder) root(op ast.Operation, f *ast.Field, vars map[string]any) (Roo
 	if !ok {
 		return Root{}, qerr.New(qerr.Unsupported, fmt.Sprintf("field %q cannot be served", f.Name))
 	}
+	if authz.DeniedByAuthorizer(rootTypename(op), f.Name, b.id) {
+		return Root{}, qerr.New(qerr.Forbidden, authz.Denial(f.Name, rootTypename(op)))
+	}
 	args := f.ArgumentMap(vars)
 	r := Root{Key: key, Kind: rt.Kind, Model: rt.Model}
 	m := rt.Model
@@ -230,6 +233,11 @@ func (b *Builder) get(m *schema.Model, f *ast.Field, args, vars map[string]any, 
 	d := b.Policy.Model(m, b.id, authz.Get)
 	if !d.Allowed {
 		return nil, qerr.New(qerr.Forbidden, authz.Denial(f.Name, "Query"))
+	}
+	for _, k := range m.PrimaryKey {
+		if err := b.readable(m, m.Field(k), f.Name); err != nil {
+			return nil, err
+		}
 	}
 	where, err := keyWhere(m, args, f.Name)
 	if err != nil {
@@ -434,7 +442,7 @@ func (b *Builder) nested(m *schema.Model, rel *schema.Relationship, f *ast.Field
 	// (belongsTo, hasOne), as in the reference: not an error.
 	d := b.Policy.Model(target, b.id, inner.op)
 	guard := d.Filter
-	if !d.Allowed {
+	if !d.Allowed || authz.DeniedByAuthorizer(m.Name, rel.Name, b.id) || !b.joinReadable(m, target, rel) {
 		guard = pred.Const(false)
 	}
 	if rel.Kind != schema.HasMany {

@@ -78,6 +78,10 @@ type Column struct {
 	Object *Object
 	// Typename, when set, is the constant answer to __typename.
 	Typename string
+	// Redacted is set on a model field the caller may not read on every
+	// row: it is written null (the rows of custom SQL are the author's,
+	// not the model's, so row rules cannot be checked on them).
+	Redacted bool
 }
 
 // custom plans a custom operation.
@@ -186,6 +190,10 @@ func (b *Builder) object(name string, set ast.SelectionSet, vars map[string]any,
 			}
 			c.Column, c.Field, c.IsEnum = fld.Column, fld, fld.IsEnum
 			c.Type = schema.TypeRef{Name: fld.Type, List: fld.IsList, Required: fld.Required && !fld.IsList, ElemRequired: fld.Required && fld.IsList}
+			c.Redacted = !b.Policy.Field(m, fld, b.id, authz.Get).Visible()
+			if c.Redacted {
+				c.Type.Required = false
+			}
 		case ct != nil:
 			tf := typeField(ct, f.Name)
 			if tf == nil {

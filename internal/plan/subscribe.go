@@ -65,7 +65,7 @@ func (b *Builder) subscribe(op *ast.OperationDefinition, vars map[string]any) (*
 	}
 	m := rt.Model
 	d := b.Policy.Model(m, b.id, authz.Listen)
-	if !d.Allowed {
+	if !d.Allowed || authz.DeniedByAuthorizer("Subscription", f.Name, b.id) {
 		return nil, qerr.New(qerr.Forbidden, authz.Denial(f.Name, "Subscription"))
 	}
 	args := f.ArgumentMap(vars)

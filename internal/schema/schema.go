@@ -168,8 +168,10 @@ type TokenIssuer struct {
 	Issuer    string
 	ClientIDs []string
 	// GroupsClaim names the claim holding the user's groups ("" means
-	// cognito:groups).
-	GroupsClaim string
+	// cognito:groups); UsernameClaim the username claim ("" means username
+	// or cognito:username).
+	GroupsClaim   string
+	UsernameClaim string
 }
 
 // LambdaAuthorizer is a webhook that answers as an AppSync Lambda

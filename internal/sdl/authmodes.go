@@ -87,7 +87,7 @@ func (c *collector) issuer(v *ast.Value, what string) *schema.TokenIssuer {
 	if v == nil {
 		return nil
 	}
-	o := c.object(v, what, "issuer", "oidcIssuerUrl", "userPoolId", "clientId", "groupsClaim", "oidcProviderName")
+	o := c.object(v, what, "issuer", "oidcIssuerUrl", "userPoolId", "clientId", "groupsClaim", "usernameClaim", "oidcProviderName")
 	t := &schema.TokenIssuer{}
 	for _, k := range []string{"issuer", "oidcIssuerUrl"} {
 		if x := o[k]; x != nil {
@@ -112,6 +112,9 @@ func (c *collector) issuer(v *ast.Value, what string) *schema.TokenIssuer {
 	}
 	if x := o["groupsClaim"]; x != nil {
 		t.GroupsClaim, _ = c.str(x, "groupsClaim")
+	}
+	if x := o["usernameClaim"]; x != nil {
+		t.UsernameClaim, _ = c.str(x, "usernameClaim")
 	}
 	if x := o["oidcProviderName"]; x != nil {
 		t.Name, _ = c.str(x, "oidcProviderName")

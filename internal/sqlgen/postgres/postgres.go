@@ -221,7 +221,9 @@ func value(b *sqlgen.Builder, t sqlgen.Alias, o plan.Output) error {
 	}
 	f := o.Field
 	switch {
-	case f.IsList && !f.IsEnum && f.Type == schema.String:
+	case f.IsList && !f.IsEnum && (f.Type == schema.String || f.Type == schema.AWSJSON):
+		// AWSJSON elements travel as strings of JSON, as AppSync sends
+		// them (json[] would nest them as objects).
 		b.Col(t, f.Column)
 		b.Raw("::text[]")
 	case f.IsList:
