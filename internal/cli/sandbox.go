@@ -38,6 +38,16 @@ func (e *env) runSandbox(ctx context.Context, f *serveFlags, ready func(url, key
 	srv := server.New(b.engine, none, e.log)
 	srv.RequestTimeout = f.reqTime
 	srv.Ready = func(ctx context.Context) error { return current.db.SQL.PingContext(ctx) }
+	closeBroker, err := e.connectEvents(ctx, f, b, srv)
+	if err != nil {
+		return err
+	}
+	defer closeBroker()
+	tlsCfg, caPath, err := e.sandboxTLS(f.host)
+	if err != nil {
+		return err
+	}
+	srv.TLS = tlsCfg
 
 	var url string
 	var dev []auth.OIDCProvider
@@ -100,8 +110,8 @@ func (e *env) runSandbox(ctx context.Context, f *serveFlags, ready func(url, key
 		if acc.apiKey {
 			keyLine = fmt.Sprintf("  API key   %s (expires %s)\n", key.Key, key.Expires.Format("2006-01-02"))
 		}
-		fmt.Fprintf(e.stderr, "\nQuarry sandbox\n  GraphQL   %s\n  GraphiQL  %s/?key=%s\n%s  Tokens    quarry sandbox token --user alice [--groups Admin]\n  Outputs   %s\n\nTry:\n%s\n\nWatching %s for changes; Ctrl-C stops.\n",
-			url, base, key.Key, keyLine,
+		fmt.Fprintf(e.stderr, "\nQuarry sandbox\n  GraphQL   %s\n  GraphiQL  %s/?key=%s\n%s  Tokens    quarry sandbox token --user alice [--groups Admin]\n  Realtime  %s (TLS; trust %s, in Node: NODE_EXTRA_CA_CERTS=%s)\n  Outputs   %s\n\nTry:\n%s\n\nWatching %s for changes; Ctrl-C stops.\n",
+			url, base, key.Key, keyLine, "wss://"+strings.TrimPrefix(url, "http://")+"/realtime", caPath, caPath,
 			filepath.Join(projectRoot(f.dataDir), "amplify_outputs.json"), tryQuery(b.schema, url, key.Key), f.dataDir)
 		if ready != nil {
 			ready(url, key.Key)

@@ -3,6 +3,7 @@ package cli
 import (
 	"context"
 	"crypto/rand"
+	"crypto/tls"
 	"encoding/hex"
 	"encoding/json"
 	"errors"
@@ -24,6 +25,7 @@ import (
 	"github.com/quarrydata/quarry/internal/introspect"
 	"github.com/quarrydata/quarry/internal/pipeline"
 	"github.com/quarrydata/quarry/internal/plan"
+	"github.com/quarrydata/quarry/internal/pubsub"
 	"github.com/quarrydata/quarry/internal/schema"
 	"github.com/quarrydata/quarry/internal/sdl"
 	"github.com/quarrydata/quarry/internal/server"
@@ -43,10 +45,15 @@ type serveFlags struct {
 	stmtTime  time.Duration
 	reqTime   time.Duration
 	debug     bool
+	// broker is the URL of the NATS server that shares change events
+	// between instances; empty means in process.
+	broker string
 	// observeSQL, when set, sees every statement the engine's executor
 	// sends (exec.Executor.Observe). No flag sets it: tests use it to
 	// count the statements one request costs.
 	observeSQL func(sql string)
+	// publish receives the change events of every engine built.
+	publish func(ctx context.Context, ev pubsub.Event)
 }
 
 func (e *env) addServeFlags(cmd *cobra.Command, f *serveFlags, defaultHost string) {
@@ -57,6 +64,7 @@ func (e *env) addServeFlags(cmd *cobra.Command, f *serveFlags, defaultHost strin
 	cmd.Flags().DurationVar(&f.queueWait, "queue-wait", 5*time.Second, "how long a request waits for a connection before failing with \"database busy\"")
 	cmd.Flags().DurationVar(&f.stmtTime, "statement-timeout", 10*time.Second, "longest a statement may run")
 	cmd.Flags().DurationVar(&f.reqTime, "request-timeout", 30*time.Second, "longest a whole request may take, all its root fields together")
+	cmd.Flags().StringVar(&f.broker, "broker", "", "NATS server (nats://host:4222) through which several instances share change events for subscriptions; default: in process")
 	cmd.Flags().BoolVar(&f.debug, "debug", os.Getenv("DEBUG_MODE") == "true", "show database errors to clients (default from DEBUG_MODE=true); the log always has them")
 }
 
@@ -113,6 +121,7 @@ func (e *env) build(ctx context.Context, f *serveFlags, tokens *plan.Tokens) (*b
 		Exec:     x,
 		Log:      e.log,
 		Debug:    f.debug,
+		Publish:  f.publish,
 	}
 	return &built{engine: eng, db: db, schema: s}, nil
 }
@@ -153,7 +162,7 @@ func contains(list []string, s string) bool {
 
 func (e *env) serveCommand() *cobra.Command {
 	var f serveFlags
-	var keysSecret, tokenSecret string
+	var keysSecret, tokenSecret, tlsCert, tlsKey string
 	cmd := &cobra.Command{
 		Use:   "serve",
 		Short: "Serve the API in production: configuration from flags, secrets from the environment",
@@ -212,6 +221,18 @@ named by --api-keys-secret: comma-separated keys, each optionally followed by
 			srv := server.New(b.engine, authn, e.log)
 			srv.RequestTimeout = f.reqTime
 			srv.Ready = func(ctx context.Context) error { return b.db.SQL.PingContext(ctx) }
+			closeBroker, err := e.connectEvents(ctx, &f, b, srv)
+			if err != nil {
+				return err
+			}
+			defer closeBroker()
+			if tlsCert != "" || tlsKey != "" {
+				cert, err := tls.LoadX509KeyPair(tlsCert, tlsKey)
+				if err != nil {
+					return fmt.Errorf("TLS certificate (--tls-cert %s, --tls-key %s): %w", tlsCert, tlsKey, err)
+				}
+				srv.TLS = &tls.Config{Certificates: []tls.Certificate{cert}, MinVersion: tls.VersionTLS12}
+			}
 			return e.listenAndServe(ctx, srv, &f, nil)
 		},
 	}
@@ -219,6 +240,8 @@ named by --api-keys-secret: comma-separated keys, each optionally followed by
 	cmd.Flags().StringVar(&keysSecret, "api-keys-secret", "API_KEYS", "secret holding the accepted API keys")
 	cmd.Flags().StringVar(&tokenSecret, "token-secret", "", "secret whose value signs nextToken values; set it when several instances serve one API (default: random per process)")
 	cmd.Flags().StringVar(&e.secretsDir, "secrets-dir", "", "directory with one file per secret (else environment variables)")
+	cmd.Flags().StringVar(&tlsCert, "tls-cert", "", "PEM certificate (chain) to serve TLS on the same port as plain HTTP; the aws-amplify client needs wss:// for subscriptions unless a proxy terminates TLS")
+	cmd.Flags().StringVar(&tlsKey, "tls-key", "", "PEM private key of --tls-cert")
 	return cmd
 }
 
@@ -306,4 +329,35 @@ func projectRoot(dataDir string) string {
 		return filepath.Dir(filepath.Dir(abs))
 	}
 	return filepath.Dir(abs)
+}
+
+// connectEvents joins the engine's change events to the server's
+// subscriptions through the broker --broker names (in process by
+// default), for this engine and every one built later with f.
+func (e *env) connectEvents(ctx context.Context, f *serveFlags, b *built, srv *server.Server) (func(), error) {
+	var broker pubsub.Broker = pubsub.NewLocal()
+	if f.broker != "" {
+		dctx, cancel := context.WithTimeout(ctx, defaultConnectTimeout)
+		defer cancel()
+		n, err := pubsub.DialNATS(dctx, f.broker, b.schema.Database.Identifier)
+		if err != nil {
+			return nil, err
+		}
+		broker = n
+	}
+	unsubscribe, err := broker.Subscribe(srv.Realtime.Hub.Deliver)
+	if err != nil {
+		_ = broker.Close()
+		return nil, err
+	}
+	f.publish = func(ctx context.Context, ev pubsub.Event) {
+		if err := broker.Publish(ctx, ev); err != nil {
+			e.log.Warn("change event not published; subscribers miss it", "model", ev.Model, "op", ev.Op, "error", err.Error())
+		}
+	}
+	b.engine.Publish = f.publish
+	return func() {
+		unsubscribe()
+		_ = broker.Close()
+	}, nil
 }
