@@ -46,6 +46,16 @@ type Server struct {
 	MaxSubscriptions int
 	MaxMessage       int64
 	SendBuffer       int
+
+	connsMu sync.Mutex
+	conns   map[*conn]struct{}
+}
+
+// Connections is the number of open connections.
+func (s *Server) Connections() int {
+	s.connsMu.Lock()
+	defer s.connsMu.Unlock()
+	return len(s.conns)
 }
 
 func (s *Server) keepAlive() time.Duration { return orDur(s.KeepAlive, DefaultKeepAlive) }
@@ -88,8 +98,15 @@ type conn struct {
 func (s *Server) newConn(ws *websocket.Conn, p protocol) *conn {
 	ctx, cancel := context.WithCancel(context.Background())
 	ws.SetReadLimit(int64(orInt(int(s.MaxMessage), DefaultMaxMessage)))
-	return &conn{srv: s, ws: ws, proto: p, out: make(chan []byte, orInt(s.SendBuffer, DefaultSendBuffer)),
+	c := &conn{srv: s, ws: ws, proto: p, out: make(chan []byte, orInt(s.SendBuffer, DefaultSendBuffer)),
 		ctx: ctx, stop: cancel, subs: map[string]*subscription{}}
+	s.connsMu.Lock()
+	if s.conns == nil {
+		s.conns = map[*conn]struct{}{}
+	}
+	s.conns[c] = struct{}{}
+	s.connsMu.Unlock()
+	return c
 }
 
 // send queues msg. A connection whose queue is full is closed with an
@@ -166,6 +183,9 @@ func (c *conn) end(id string) bool {
 // close ends every subscription of the connection.
 func (c *conn) close() {
 	c.stop()
+	c.srv.connsMu.Lock()
+	delete(c.srv.conns, c)
+	c.srv.connsMu.Unlock()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for id, s := range c.subs {
