@@ -25,10 +25,9 @@ import (
 // fixture serves subscriptions for one model without a database: the
 // hub is fed events directly, as the broker would.
 type fixture struct {
-	srv  *Server
-	url  string // ws://host
-	hub  *Hub
-	keys map[string]string
+	srv *Server
+	url string // ws://host
+	hub *Hub
 }
 
 func newFixture(t *testing.T, tune func(*Server)) *fixture {
