@@ -160,6 +160,12 @@ func startChinook(t *testing.T, db *testdb.DB) *chinookAPI {
 // test ends.
 func startSandbox(t *testing.T, project string, debug bool, observe func(string)) (url, key string) {
 	t.Helper()
+	return startSandboxWith(t, project, func(f *serveFlags) { f.debug, f.observeSQL = debug, observe })
+}
+
+// startSandboxWith is startSandbox with flags set by tune.
+func startSandboxWith(t *testing.T, project string, tune func(*serveFlags)) (url, key string) {
+	t.Helper()
 	stderr := &syncBuffer{}
 	e := newEnv(strings.NewReader(""), io.Discard, stderr)
 	e.projectFlag = project
@@ -168,7 +174,9 @@ func startSandbox(t *testing.T, project string, debug bool, observe func(string)
 	readyc := make(chan ready, 1)
 	done := make(chan error, 1)
 	f := &serveFlags{host: "127.0.0.1", port: 0, dataDir: filepath.Join(project, "amplify", "data"), pool: 8,
-		queueWait: 5 * time.Second, stmtTime: 10 * time.Second, debug: debug, observeSQL: observe}
+		queueWait: 5 * time.Second, stmtTime: 10 * time.Second}
+	tune(f)
+	debug := f.debug
 	go func() {
 		done <- e.runSandbox(ctx, f, func(url, key string) { readyc <- ready{url, key} })
 	}()

@@ -1,14 +1,18 @@
 package cli
 
 import (
+	"bufio"
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
+	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/quarrydata/quarry/internal/testdb"
 )
@@ -108,5 +112,75 @@ func TestRealtimeRealClient(t *testing.T) {
 				t.Errorf("observeQuery states: %s", got)
 			}
 		})
+	}
+}
+
+// TestTwoInstancesThroughNATS runs two sandboxes over one database that
+// share change events through a real NATS server: a graphql-ws client
+// (the library Apollo and urql use) subscribed on instance B receives a
+// note created through instance A.
+func TestTwoInstancesThroughNATS(t *testing.T) {
+	nodeDir := filepath.Join(repoRoot(t), "tests", "node")
+	if _, err := os.Stat(filepath.Join(nodeDir, "node_modules", "graphql-ws")); err != nil {
+		testdb.Unreachable(t, "the Node packages in tests/node (run npm ci there)", err)
+	}
+	natsURL := os.Getenv("QUARRY_TEST_NATS")
+	if natsURL == "" {
+		natsURL = "nats://127.0.0.1:4222"
+	}
+	if c, err := net.DialTimeout("tcp", strings.TrimPrefix(natsURL, "nats://"), 2*time.Second); err != nil {
+		testdb.Unreachable(t, "NATS at "+natsURL, err)
+	} else {
+		c.Close()
+	}
+	db := testdb.New(t, testdb.Postgres)
+	a := startAuthz(t, db)
+	urlA, _ := startSandboxWith(t, a.project, func(f *serveFlags) { f.broker = natsURL })
+	urlB, key := startSandboxWith(t, a.project, func(f *serveFlags) { f.broker = natsURL })
+	if urlA == urlB {
+		t.Fatal("one instance")
+	}
+	cmd := exec.Command("node", filepath.Join(nodeDir, "graphql-ws.mjs"), "ws://"+strings.TrimPrefix(urlB, "http://"), key,
+		`subscription { onCreateNote(filter: {title: {beginsWith: "nats"}}) { id title owner } }`, "1")
+	stdout, err := cmd.StdoutPipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	var stderr bytes.Buffer
+	cmd.Stderr = &stderr
+	if err := cmd.Start(); err != nil {
+		t.Fatal(err)
+	}
+	defer func() { _ = cmd.Process.Kill(); _ = cmd.Wait() }()
+	lines := bufio.NewScanner(stdout)
+	if !lines.Scan() || lines.Text() != "ready" {
+		t.Fatalf("graphql-ws client: %q %s", lines.Text(), stderr.String())
+	}
+	// Create on A, as alice, over plain HTTP: her token names A as issuer.
+	code, tok, errs := run(t, "", "sandbox", "token", "--project", a.project, "--user", "alice", "--url", urlA)
+	if code != 0 {
+		t.Fatal(errs)
+	}
+	a.url, a.tokens["alice"] = urlA, strings.TrimSpace(tok)
+	for _, title := range []string{"not this", "nats-1"} {
+		if r := a.call(t, "alice", `mutation { createNote(input: {title: "`+title+`"}) { id } }`); len(r.errs) != 0 {
+			t.Fatalf("create on A: %+v", r.errs)
+		}
+	}
+	got := make(chan string, 1)
+	go func() {
+		if lines.Scan() {
+			got <- lines.Text()
+		}
+		close(got)
+	}()
+	select {
+	case line := <-got:
+		want := fmt.Sprintf(`"title":"nats-1","owner":"%s"`, owner("alice"))
+		if !strings.Contains(line, want) || !strings.Contains(line, `"onCreateNote"`) {
+			t.Errorf("B's subscriber got %s", line)
+		}
+	case <-time.After(10 * time.Second):
+		t.Fatalf("B's subscriber got nothing; node said: %s", stderr.String())
 	}
 }
