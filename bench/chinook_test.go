@@ -131,6 +131,11 @@ func chinookWorkloads() []workload {
 // server and PostgreSQL share the machine, so the HTTP client's own work
 // counts against both HTTP sides.
 //
+// A fourth side, the engine, calls Quarry's pipeline in-process with the
+// same request bodies (decode, plan, compile, run, write the response):
+// x_engine is direct over that, Quarry's own overhead without HTTP. It is
+// an extra figure, not the target's: x_direct is.
+//
 //	go test ./bench -run '^$' -bench Chinook -benchtime 20000x
 func BenchmarkChinook(b *testing.B) {
 	ctx := context.Background()
@@ -139,7 +144,7 @@ func BenchmarkChinook(b *testing.B) {
 	// Fresh tables have no statistics; a production database has them
 	// (autovacuum), and both sides' plans depend on them.
 	db.Exec(b, "ANALYZE")
-	url, quarryDB := startQuarry(b, db.URI)
+	url, eng, quarryDB := startQuarry(b, db.URI)
 	client := &http.Client{Transport: &http.Transport{
 		// Keep one connection per client open, as a real client would;
 		// the default of 2 idle connections per host would make most
@@ -155,6 +160,7 @@ func BenchmarkChinook(b *testing.B) {
 			pool := directPool(b, db.URI)
 			defer pool.Close()
 			quarry := func(i int) error { return postGraphQL(ctx, client, url, bodies[i%len(bodies)]) }
+			engine := func(i int) error { return serveInProcess(ctx, eng, bodies[i%len(bodies)]) }
 			direct := func(i int) error {
 				var raw []byte
 				return pool.QueryRow(ctx, w.direct, w.argsOf(i)...).Scan(&raw)
@@ -167,9 +173,9 @@ func BenchmarkChinook(b *testing.B) {
 
 			// Each side is warmed (every connection opened, parsed
 			// documents and prepared statements cached) just before it
-			// is timed. Quarry gives its connections back after: its 64
-			// and pgx's 64 would not fit PostgreSQL's default
-			// max_connections of 100. Each side's client goroutines carry
+			// is timed. Quarry (over HTTP, then in-process) gives its
+			// connections back after: its 64 and pgx's 64 would not fit
+			// PostgreSQL's default max_connections of 100. Each side's client goroutines carry
 			// a profiler label (see startQuarry), so that one -cpuprofile
 			// can be split by side with pprof -tagfocus.
 			warm := func(side string, f func(int) error) {
@@ -192,6 +198,8 @@ func BenchmarkChinook(b *testing.B) {
 			b.ResetTimer()
 			q := timed("quarry client", quarry)
 			b.StopTimer()
+			warm("quarry engine", engine)
+			e := timed("quarry engine", engine)
 			quarryDB.SetMaxIdleConns(0) // closes Quarry's idle connections
 			quarryDB.SetMaxIdleConns(clients)
 			warm("floor client", floor)
@@ -202,11 +210,14 @@ func BenchmarkChinook(b *testing.B) {
 			qps := float64(b.N) / q.Seconds()
 			hps := float64(b.N) / h.Seconds()
 			dps := float64(b.N) / d.Seconds()
+			eps := float64(b.N) / e.Seconds()
 			b.ReportMetric(qps, "req/s_quarry")
 			b.ReportMetric(hps, "req/s_http")
 			b.ReportMetric(dps, "req/s_direct")
 			b.ReportMetric(dps/qps, "x_direct")
 			b.ReportMetric(hps/qps, "x_http")
+			b.ReportMetric(eps, "req/s_engine")
+			b.ReportMetric(dps/eps, "x_engine")
 			if dps/qps > 1.5 && b.N >= 1000 {
 				b.Logf("%s: Quarry is %.2f× slower than direct SQL, over the 1.5× target", w.name, dps/qps)
 			}
@@ -246,10 +257,28 @@ func startFloor(b *testing.B, w workload, pool *pgxpool.Pool) string {
 	return "http://" + ln.Addr().String() + "/graphql"
 }
 
+// serveInProcess is the engine side: what Quarry's server does for a
+// request once HTTP has delivered its body (decode it, run the pipeline,
+// write the response JSON), called in-process. It fails on errors in the
+// response, as postGraphQL does.
+func serveInProcess(ctx context.Context, eng *pipeline.Engine, body []byte) error {
+	var req pipeline.Request
+	if err := json.Unmarshal(body, &req); err != nil {
+		return err
+	}
+	resp := eng.Serve(ctx, req, "bench")
+	if len(resp.Errors) > 0 {
+		return fmt.Errorf("%s", resp.Errors[0].Message)
+	}
+	var out bytes.Buffer
+	return resp.WriteJSON(&out)
+}
+
 // startQuarry builds the engine as `quarry serve` does (connect.Open,
 // introspection, IR, API) with a pool of 64 and serves it on a free port
-// of 127.0.0.1. It returns the /graphql URL and the pool under the engine.
-func startQuarry(b *testing.B, uri string) (string, *sql.DB) {
+// of 127.0.0.1. It returns the /graphql URL, the engine (for the
+// in-process side) and the pool under it.
+func startQuarry(b *testing.B, uri string) (string, *pipeline.Engine, *sql.DB) {
 	b.Helper()
 	ctx := context.Background()
 	cfg, err := connect.Parse(uri)
@@ -301,7 +330,7 @@ func startQuarry(b *testing.B, uri string) (string, *sql.DB) {
 			b.Errorf("server: %v", err)
 		}
 	})
-	return "http://" + ln.Addr().String() + "/graphql", cdb.SQL
+	return "http://" + ln.Addr().String() + "/graphql", eng, cdb.SQL
 }
 
 // directPool is the baseline's pool: pgx's own, with its default statement
