@@ -7,6 +7,7 @@
 package exec
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -116,20 +117,20 @@ func (x *Executor) List(ctx context.Context, st sqlgen.Statement) ([]Row, error)
 	}
 	defer done()
 	x.observe(st.SQL)
-	rows, err := x.db.QueryContext(ctx, st.SQL, st.Args...)
-	if err != nil {
-		return nil, connect.QueryError(err)
-	}
-	defer rows.Close()
 	var out []Row
-	for rows.Next() {
-		var obj, key []byte
-		if err := rows.Scan(&obj, &key); err != nil {
-			return nil, connect.QueryError(err)
+	err = connect.ReadBytes(ctx, x.db, st.SQL, st.Args, func(cols [][]byte) error {
+		if len(cols) != 2 {
+			return fmt.Errorf("exec: a list statement returned %d columns, not 2", len(cols))
 		}
-		out = append(out, Row{Object: obj, Key: key})
-	}
-	if err := rows.Err(); err != nil {
+		// One allocation holds both values: they live as long as the
+		// response, and the driver's buffer does not.
+		buf := make([]byte, len(cols[0])+len(cols[1]))
+		n := copy(buf, cols[0])
+		copy(buf[n:], cols[1])
+		out = append(out, Row{Object: buf[:n:n], Key: buf[n:]})
+		return nil
+	})
+	if err != nil {
 		return nil, connect.QueryError(err)
 	}
 	return out, nil
@@ -143,7 +144,22 @@ func (x *Executor) One(ctx context.Context, st sqlgen.Statement) (json.RawMessag
 	}
 	defer done()
 	x.observe(st.SQL)
-	return scanOne(x.db.QueryRowContext(ctx, st.SQL, st.Args...))
+	var obj json.RawMessage
+	err = connect.ReadBytes(ctx, x.db, st.SQL, st.Args, func(cols [][]byte) error {
+		if len(cols) != 1 {
+			return fmt.Errorf("exec: a single-object statement returned %d columns, not 1", len(cols))
+		}
+		if obj == nil {
+			// A NULL object (not something compiled statements return)
+			// reads as no row, as scanning into []byte did.
+			obj = bytes.Clone(cols[0])
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, connect.QueryError(err)
+	}
+	return obj, nil
 }
 
 func scanOne(row *sql.Row) (json.RawMessage, error) {
