@@ -74,17 +74,25 @@ func (x *Executor) InUse() int { return len(x.slots) }
 
 // acquire takes a slot or fails as busy after QueueWait.
 func (x *Executor) acquire(ctx context.Context) (release func(), err error) {
+	// A free slot needs no timer: most requests find one.
+	select {
+	case x.slots <- struct{}{}:
+		return x.release, nil
+	default:
+	}
 	t := time.NewTimer(x.opts.QueueWait)
 	defer t.Stop()
 	select {
 	case x.slots <- struct{}{}:
-		return func() { <-x.slots }, nil
+		return x.release, nil
 	case <-t.C:
 		return nil, qerr.New(qerr.Unavailable, fmt.Sprintf("database busy: no connection free within %s", x.opts.QueueWait))
 	case <-ctx.Done():
 		return nil, qerr.Wrap(qerr.Unavailable, "the request ended while waiting for a connection", ctx.Err())
 	}
 }
+
+func (x *Executor) release() { <-x.slots }
 
 func (x *Executor) observe(sql string) {
 	if x.Observe != nil {
@@ -117,21 +125,32 @@ func (x *Executor) List(ctx context.Context, st sqlgen.Statement) ([]Row, error)
 	}
 	defer done()
 	x.observe(st.SQL)
-	var out []Row
+	// The rows' bytes go into one buffer (the driver reuses its own), cut
+	// into rows once all are read: a page is one allocation or a few, not
+	// one per row.
+	var (
+		buf  []byte
+		ends []int // per row: end of the object, end of the key
+	)
 	err = connect.ReadBytes(ctx, x.db, st.SQL, st.Args, func(cols [][]byte) error {
 		if len(cols) != 2 {
 			return fmt.Errorf("exec: a list statement returned %d columns, not 2", len(cols))
 		}
-		// One allocation holds both values: they live as long as the
-		// response, and the driver's buffer does not.
-		buf := make([]byte, len(cols[0])+len(cols[1]))
-		n := copy(buf, cols[0])
-		copy(buf[n:], cols[1])
-		out = append(out, Row{Object: buf[:n:n], Key: buf[n:]})
+		buf = append(buf, cols[0]...)
+		ends = append(ends, len(buf))
+		buf = append(buf, cols[1]...)
+		ends = append(ends, len(buf))
 		return nil
 	})
 	if err != nil {
 		return nil, connect.QueryError(err)
+	}
+	out := make([]Row, len(ends)/2)
+	start := 0
+	for i := range out {
+		obj, key := ends[2*i], ends[2*i+1]
+		out[i] = Row{Object: buf[start:obj:obj], Key: buf[obj:key:key]}
+		start = key
 	}
 	return out, nil
 }
