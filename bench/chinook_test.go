@@ -379,14 +379,9 @@ func requestBodies(b *testing.B, w workload) [][]byte {
 	return out
 }
 
-// postGraphQL sends one request and reads the whole answer, failing on
-// anything but a 200 without errors: a fast error must not pass for a
-// fast answer.
-func postGraphQL(ctx context.Context, c *http.Client, url string, body []byte) error {
-	_, err := fetchGraphQL(ctx, c, url, body)
-	return err
-}
-
+// fetchGraphQL sends one request through c and reads the whole answer,
+// failing on anything but a 200 without errors: a fast error must not pass
+// for a fast answer.
 func fetchGraphQL(ctx context.Context, c *http.Client, url string, body []byte) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {

@@ -125,32 +125,31 @@ func (x *Executor) List(ctx context.Context, st sqlgen.Statement) ([]Row, error)
 	}
 	defer done()
 	x.observe(st.SQL)
-	// The rows' bytes go into one buffer (the driver reuses its own), cut
-	// into rows once all are read: a page is one allocation or a few, not
-	// one per row.
+	// The driver reuses its buffer, so the rows' bytes are copied, into
+	// chunks that never move once written, each twice the size of the one
+	// before: a page costs a few allocations of at most twice its size,
+	// not one per row, nor the copies of a buffer grown by doubling.
 	var (
-		buf  []byte
-		ends []int // per row: end of the object, end of the key
+		out   = make([]Row, 0, 32)
+		chunk []byte
 	)
+	keep := func(b []byte) []byte {
+		if cap(chunk)-len(chunk) < len(b) {
+			chunk = make([]byte, 0, max(len(b), 2*cap(chunk), 1<<10))
+		}
+		start := len(chunk)
+		chunk = append(chunk, b...)
+		return chunk[start:len(chunk):len(chunk)]
+	}
 	err = connect.ReadBytes(ctx, x.db, st.SQL, st.Args, func(cols [][]byte) error {
 		if len(cols) != 2 {
 			return fmt.Errorf("exec: a list statement returned %d columns, not 2", len(cols))
 		}
-		buf = append(buf, cols[0]...)
-		ends = append(ends, len(buf))
-		buf = append(buf, cols[1]...)
-		ends = append(ends, len(buf))
+		out = append(out, Row{Object: keep(cols[0]), Key: keep(cols[1])})
 		return nil
 	})
 	if err != nil {
 		return nil, connect.QueryError(err)
-	}
-	out := make([]Row, len(ends)/2)
-	start := 0
-	for i := range out {
-		obj, key := ends[2*i], ends[2*i+1]
-		out[i] = Row{Object: buf[start:obj:obj], Key: buf[obj:key:key]}
-		start = key
 	}
 	return out, nil
 }
