@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"bufio"
 	"bytes"
 	"context"
 	"database/sql"
@@ -10,6 +11,7 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	neturl "net/url"
 	"reflect"
 	"runtime/pprof"
 	"strconv"
@@ -132,6 +134,11 @@ func chinookWorkloads() []workload {
 // server and PostgreSQL share the machine, so the HTTP client's own work
 // counts against both HTTP sides.
 //
+// A fourth side, the engine, calls Quarry's pipeline in-process with the
+// same request bodies (decode, plan, compile, run, write the response):
+// x_engine is direct over that, Quarry's own overhead without HTTP. It is
+// an extra figure, not the target's: x_direct is.
+//
 //	go test ./bench -run '^$' -bench Chinook -benchtime 20000x
 func BenchmarkChinook(b *testing.B) {
 	ctx := context.Background()
@@ -140,11 +147,10 @@ func BenchmarkChinook(b *testing.B) {
 	// Fresh tables have no statistics; a production database has them
 	// (autovacuum), and both sides' plans depend on them.
 	db.Exec(b, "ANALYZE")
-	url, quarryDB := startQuarry(b, db.URI)
+	url, eng, quarryDB := startQuarry(b, db.URI)
+	// The timed loops use loadClient; this standard client fetches the
+	// answers checkSameData compares.
 	client := &http.Client{Transport: &http.Transport{
-		// Keep one connection per client open, as a real client would;
-		// the default of 2 idle connections per host would make most
-		// requests open a new TCP connection.
 		MaxIdleConnsPerHost: clients,
 		IdleConnTimeout:     time.Minute,
 	}}
@@ -155,22 +161,25 @@ func BenchmarkChinook(b *testing.B) {
 			bodies := requestBodies(b, w)
 			pool := directPool(b, db.URI)
 			defer pool.Close()
-			quarry := func(i int) error { return postGraphQL(ctx, client, url, bodies[i%len(bodies)]) }
+			floorURL := startFloor(b, w, pool)
+			quarryPath, floorPath := pathOf(b, url), pathOf(b, floorURL)
+			quarryLoad, floorLoad := newLoadClient(b, url), newLoadClient(b, floorURL)
+			quarry := func(i int) error { return quarryLoad.post(quarryPath, bodies[i%len(bodies)]) }
+			engine := func(i int) error { return serveInProcess(ctx, eng, bodies[i%len(bodies)]) }
 			direct := func(i int) error {
 				var raw []byte
 				return pool.QueryRow(ctx, w.direct, w.argsOf(i)...).Scan(&raw)
 			}
-			floorURL := startFloor(b, w, pool)
 			floor := func(i int) error {
-				return postGraphQL(ctx, client, floorURL+"?i="+strconv.Itoa(i), bodies[i%len(bodies)])
+				return floorLoad.post(floorPath+"?i="+strconv.Itoa(i), bodies[i%len(bodies)])
 			}
 			checkSameData(b, ctx, client, url, pool, w, bodies)
 
 			// Each side is warmed (every connection opened, parsed
 			// documents and prepared statements cached) just before it
-			// is timed. Quarry gives its connections back after: its 64
-			// and pgx's 64 would not fit PostgreSQL's default
-			// max_connections of 100. Each side's client goroutines carry
+			// is timed. Quarry (over HTTP, then in-process) gives its
+			// connections back after: its 64 and pgx's 64 would not fit
+			// PostgreSQL's default max_connections of 100. Each side's client goroutines carry
 			// a profiler label (see startQuarry), so that one -cpuprofile
 			// can be split by side with pprof -tagfocus.
 			warm := func(side string, f func(int) error) {
@@ -193,6 +202,8 @@ func BenchmarkChinook(b *testing.B) {
 			b.ResetTimer()
 			q := timed("quarry client", quarry)
 			b.StopTimer()
+			warm("quarry engine", engine)
+			e := timed("quarry engine", engine)
 			quarryDB.SetMaxIdleConns(0) // closes Quarry's idle connections
 			quarryDB.SetMaxIdleConns(clients)
 			warm("floor client", floor)
@@ -203,11 +214,14 @@ func BenchmarkChinook(b *testing.B) {
 			qps := float64(b.N) / q.Seconds()
 			hps := float64(b.N) / h.Seconds()
 			dps := float64(b.N) / d.Seconds()
+			eps := float64(b.N) / e.Seconds()
 			b.ReportMetric(qps, "req/s_quarry")
 			b.ReportMetric(hps, "req/s_http")
 			b.ReportMetric(dps, "req/s_direct")
 			b.ReportMetric(dps/qps, "x_direct")
 			b.ReportMetric(hps/qps, "x_http")
+			b.ReportMetric(eps, "req/s_engine")
+			b.ReportMetric(dps/eps, "x_engine")
 			if dps/qps > 1.5 && b.N >= 1000 {
 				b.Logf("%s: Quarry is %.2f× slower than direct SQL, over the 1.5× target", w.name, dps/qps)
 			}
@@ -247,10 +261,28 @@ func startFloor(b *testing.B, w workload, pool *pgxpool.Pool) string {
 	return "http://" + ln.Addr().String() + "/graphql"
 }
 
+// serveInProcess is the engine side: what Quarry's server does for a
+// request once HTTP has delivered its body (decode it, run the pipeline,
+// write the response JSON), called in-process. It fails on errors in the
+// response, as postGraphQL does.
+func serveInProcess(ctx context.Context, eng *pipeline.Engine, body []byte) error {
+	var req pipeline.Request
+	if err := json.Unmarshal(body, &req); err != nil {
+		return err
+	}
+	resp := eng.Serve(ctx, req, "bench", auth.Identity{Provider: auth.ProviderAPIKey, APIKeyID: "bench"})
+	if len(resp.Errors) > 0 {
+		return fmt.Errorf("%s", resp.Errors[0].Message)
+	}
+	var out bytes.Buffer
+	return resp.WriteJSON(&out)
+}
+
 // startQuarry builds the engine as `quarry serve` does (connect.Open,
 // introspection, IR, API) with a pool of 64 and serves it on a free port
-// of 127.0.0.1. It returns the /graphql URL and the pool under the engine.
-func startQuarry(b *testing.B, uri string) (string, *sql.DB) {
+// of 127.0.0.1. It returns the /graphql URL, the engine (for the
+// in-process side) and the pool under it.
+func startQuarry(b *testing.B, uri string) (string, *pipeline.Engine, *sql.DB) {
 	b.Helper()
 	ctx := context.Background()
 	cfg, err := connect.Parse(uri)
@@ -306,7 +338,7 @@ func startQuarry(b *testing.B, uri string) (string, *sql.DB) {
 			b.Errorf("server: %v", err)
 		}
 	})
-	return "http://" + ln.Addr().String() + "/graphql", cdb.SQL
+	return "http://" + ln.Addr().String() + "/graphql", eng, cdb.SQL
 }
 
 // directPool is the baseline's pool: pgx's own, with its default statement
@@ -352,14 +384,9 @@ func requestBodies(b *testing.B, w workload) [][]byte {
 	return out
 }
 
-// postGraphQL sends one request and reads the whole answer, failing on
-// anything but a 200 without errors: a fast error must not pass for a
-// fast answer.
-func postGraphQL(ctx context.Context, c *http.Client, url string, body []byte) error {
-	_, err := fetchGraphQL(ctx, c, url, body)
-	return err
-}
-
+// fetchGraphQL sends one request through c and reads the whole answer,
+// failing on anything but a 200 without errors: a fast error must not pass
+// for a fast answer.
 func fetchGraphQL(ctx context.Context, c *http.Client, url string, body []byte) ([]byte, error) {
 	req, err := http.NewRequestWithContext(ctx, http.MethodPost, url, bytes.NewReader(body))
 	if err != nil {
@@ -439,4 +466,114 @@ func concurrently(n int, f func(i int) error) (time.Duration, error) {
 	}
 	wg.Wait()
 	return time.Since(start), firstErr
+}
+
+func pathOf(b *testing.B, rawURL string) string {
+	b.Helper()
+	u, err := neturl.Parse(rawURL)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return u.RequestURI()
+}
+
+// loadClient is the load generator's HTTP/1.1 client for both HTTP sides:
+// real requests over TCP with keep-alive, each answer read whole by
+// net/http's own parser (http.ReadResponse) and checked. It replaces
+// http.Client in the timed loops because, on a 2-core machine, the
+// client's CPU is taken from the server it measures: http.Transport hands
+// every request to two goroutines per connection over channels and
+// allocates a request, headers and a body reader each time (~25 µs of CPU
+// per request in the profiles, as much as a bare server). This client
+// writes the request from a reused buffer in one write and reads the
+// answer into a reused buffer. It does nothing a server could tell from a
+// browser's or SDK's request; checkSameData still goes through
+// http.Client.
+type loadClient struct {
+	host  string
+	conns chan *loadConn // idle connections, at most clients
+}
+
+type loadConn struct {
+	c    net.Conn
+	br   *bufio.Reader
+	req  []byte
+	body bytes.Buffer
+}
+
+func newLoadClient(b *testing.B, rawURL string) *loadClient {
+	b.Helper()
+	u, err := neturl.Parse(rawURL)
+	if err != nil {
+		b.Fatal(err)
+	}
+	lc := &loadClient{host: u.Host, conns: make(chan *loadConn, clients)}
+	b.Cleanup(func() {
+		for {
+			select {
+			case c := <-lc.conns:
+				_ = c.c.Close()
+			default:
+				return
+			}
+		}
+	})
+	return lc
+}
+
+// post sends body to path (with its query string) and reads the whole
+// answer, failing on anything but a 200 without errors, as postGraphQL.
+func (lc *loadClient) post(path string, body []byte) error {
+	var c *loadConn
+	select {
+	case c = <-lc.conns:
+	default:
+		nc, err := net.Dial("tcp", lc.host)
+		if err != nil {
+			return err
+		}
+		c = &loadConn{c: nc, br: bufio.NewReaderSize(nc, 64<<10)}
+	}
+	keep, err := c.roundTrip(lc.host, path, body)
+	if err != nil || !keep {
+		_ = c.c.Close()
+		return err
+	}
+	select {
+	case lc.conns <- c:
+	default:
+		_ = c.c.Close()
+	}
+	return nil
+}
+
+// roundTrip writes one request and reads its answer; keep reports whether
+// the connection can carry the next one.
+func (c *loadConn) roundTrip(host, path string, body []byte) (keep bool, err error) {
+	c.req = append(c.req[:0], "POST "...)
+	c.req = append(c.req, path...)
+	c.req = append(c.req, " HTTP/1.1\r\nHost: "...)
+	c.req = append(c.req, host...)
+	c.req = append(c.req, "\r\nContent-Type: application/json; charset=UTF-8\r\nX-Api-Key: "+benchKey+"\r\nContent-Length: "...)
+	c.req = strconv.AppendInt(c.req, int64(len(body)), 10)
+	c.req = append(c.req, "\r\n\r\n"...)
+	c.req = append(c.req, body...)
+	if _, err := c.c.Write(c.req); err != nil {
+		return false, err
+	}
+	resp, err := http.ReadResponse(c.br, nil)
+	if err != nil {
+		return false, err
+	}
+	c.body.Reset()
+	_, err = c.body.ReadFrom(resp.Body)
+	_ = resp.Body.Close()
+	if err != nil {
+		return false, err
+	}
+	raw := c.body.Bytes()
+	if resp.StatusCode != http.StatusOK || bytes.Contains(raw, []byte(`"errors":[`)) {
+		return false, fmt.Errorf("status %d: %.500s", resp.StatusCode, raw)
+	}
+	return !resp.Close, nil
 }

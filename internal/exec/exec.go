@@ -7,6 +7,7 @@
 package exec
 
 import (
+	"bytes"
 	"context"
 	"database/sql"
 	"encoding/json"
@@ -73,17 +74,25 @@ func (x *Executor) InUse() int { return len(x.slots) }
 
 // acquire takes a slot or fails as busy after QueueWait.
 func (x *Executor) acquire(ctx context.Context) (release func(), err error) {
+	// A free slot needs no timer: most requests find one.
+	select {
+	case x.slots <- struct{}{}:
+		return x.release, nil
+	default:
+	}
 	t := time.NewTimer(x.opts.QueueWait)
 	defer t.Stop()
 	select {
 	case x.slots <- struct{}{}:
-		return func() { <-x.slots }, nil
+		return x.release, nil
 	case <-t.C:
 		return nil, qerr.New(qerr.Unavailable, fmt.Sprintf("database busy: no connection free within %s", x.opts.QueueWait))
 	case <-ctx.Done():
 		return nil, qerr.Wrap(qerr.Unavailable, "the request ended while waiting for a connection", ctx.Err())
 	}
 }
+
+func (x *Executor) release() { <-x.slots }
 
 func (x *Executor) observe(sql string) {
 	if x.Observe != nil {
@@ -116,20 +125,30 @@ func (x *Executor) List(ctx context.Context, st sqlgen.Statement) ([]Row, error)
 	}
 	defer done()
 	x.observe(st.SQL)
-	rows, err := x.db.QueryContext(ctx, st.SQL, st.Args...)
-	if err != nil {
-		return nil, connect.QueryError(err)
-	}
-	defer rows.Close()
-	var out []Row
-	for rows.Next() {
-		var obj, key []byte
-		if err := rows.Scan(&obj, &key); err != nil {
-			return nil, connect.QueryError(err)
+	// The driver reuses its buffer, so the rows' bytes are copied, into
+	// chunks that never move once written, each twice the size of the one
+	// before: a page costs a few allocations of at most twice its size,
+	// not one per row, nor the copies of a buffer grown by doubling.
+	var (
+		out   = make([]Row, 0, 32)
+		chunk []byte
+	)
+	keep := func(b []byte) []byte {
+		if cap(chunk)-len(chunk) < len(b) {
+			chunk = make([]byte, 0, max(len(b), 2*cap(chunk), 1<<10))
 		}
-		out = append(out, Row{Object: obj, Key: key})
+		start := len(chunk)
+		chunk = append(chunk, b...)
+		return chunk[start:len(chunk):len(chunk)]
 	}
-	if err := rows.Err(); err != nil {
+	err = connect.ReadBytes(ctx, x.db, st.SQL, st.Args, func(cols [][]byte) error {
+		if len(cols) != 2 {
+			return fmt.Errorf("exec: a list statement returned %d columns, not 2", len(cols))
+		}
+		out = append(out, Row{Object: keep(cols[0]), Key: keep(cols[1])})
+		return nil
+	})
+	if err != nil {
 		return nil, connect.QueryError(err)
 	}
 	return out, nil
@@ -143,7 +162,22 @@ func (x *Executor) One(ctx context.Context, st sqlgen.Statement) (json.RawMessag
 	}
 	defer done()
 	x.observe(st.SQL)
-	return scanOne(x.db.QueryRowContext(ctx, st.SQL, st.Args...))
+	var obj json.RawMessage
+	err = connect.ReadBytes(ctx, x.db, st.SQL, st.Args, func(cols [][]byte) error {
+		if len(cols) != 1 {
+			return fmt.Errorf("exec: a single-object statement returned %d columns, not 1", len(cols))
+		}
+		if obj == nil {
+			// A NULL object (not something compiled statements return)
+			// reads as no row, as scanning into []byte did.
+			obj = bytes.Clone(cols[0])
+		}
+		return nil
+	})
+	if err != nil {
+		return nil, connect.QueryError(err)
+	}
+	return obj, nil
 }
 
 func scanOne(row *sql.Row) (json.RawMessage, error) {

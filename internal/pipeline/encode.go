@@ -10,6 +10,7 @@ import (
 // re-scan and compact every byte of it). Only the errors, which are small,
 // go through encoding/json.
 func (r Response) WriteJSON(b *bytes.Buffer) error {
+	b.Grow(len(r.Data) + 16)
 	b.WriteString(`{"data":`)
 	if len(r.Data) == 0 {
 		b.WriteString("null")

@@ -117,17 +117,15 @@ func (e *Engine) Serve(ctx context.Context, req Request, requestID string, id au
 		return e.fail(ctx, requestID, nil, err)
 	}
 
-	var out bytes.Buffer
+	vals := make([]json.RawMessage, len(roots))
 	var errs []Error
-	out.WriteByte('{')
 	name := ""
+	size := 2
 	for i, r := range roots {
 		if i > 0 {
-			out.WriteByte(',')
 			name += ","
 		}
 		name += string(r.Kind)
-		writeKey(&out, r.Key)
 		var val json.RawMessage
 		err := r.Err
 		if err == nil {
@@ -152,7 +150,20 @@ func (e *Engine) Serve(ctx context.Context, req Request, requestID string, id au
 			errs = append(errs, resp.Errors...)
 			val = json.RawMessage("null")
 		}
-		out.Write(val)
+		vals[i] = val
+		size += len(r.Key) + len(val) + 8
+	}
+	// Assembled once every value is known, in a buffer of the right size:
+	// the values are most of the response, and are copied once.
+	var out bytes.Buffer
+	out.Grow(size)
+	out.WriteByte('{')
+	for i, r := range roots {
+		if i > 0 {
+			out.WriteByte(',')
+		}
+		writeKey(&out, r.Key)
+		out.Write(vals[i])
 	}
 	out.WriteByte('}')
 	t("run")
@@ -300,6 +311,13 @@ func (e *Engine) list(ctx context.Context, r plan.Root) (json.RawMessage, error)
 		}
 	}
 	var b bytes.Buffer
+	// Sized once: the rows are most of it, and growing by doubling would
+	// copy them again.
+	size := 64 + len(next)
+	for _, row := range rows {
+		size += len(row.Object) + 1
+	}
+	b.Grow(size)
 	b.WriteByte('{')
 	for i, k := range r.Conn {
 		if i > 0 {

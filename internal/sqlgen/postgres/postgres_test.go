@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -120,6 +121,53 @@ func TestCompileAndRun(t *testing.T) {
 			},
 			check: func(t *testing.T, rows []string) {
 				want := `{"tracks" : {"items" : [{"track_id" : 7}, {"track_id" : 8}], "nextToken" : ["m", 0, [1], [8]]}}`
+				if len(rows) != 1 || rows[0] != want {
+					t.Errorf("got %q\nwant %q", rows, want)
+				}
+			},
+		},
+		{
+			// To-one relationships are lateral joins: a missing one (the
+			// first employee reports to no one) is null, and a chain of
+			// them joins each to the one before.
+			name: "list_employees_manager_chain",
+			stmt: func() (sqlgen.Statement, error) {
+				employee := s.Model("employee")
+				var manager string
+				for _, r := range employee.Relationships {
+					if r.Kind == schema.BelongsTo && r.Target == employee.Name {
+						manager = r.Name
+					}
+				}
+				boss := &plan.Select{Fields: fields(employee, "last_name")}
+				mgr := &plan.Select{Fields: append(fields(employee, "last_name"),
+					sqltest.Rel(s, employee, "manager", manager, boss))}
+				return c.Select(&plan.Select{Model: employee, Limit: 3,
+					Fields: append(fields(employee, "employee_id"), sqltest.Rel(s, employee, "manager", manager, mgr))})
+			},
+			check: func(t *testing.T, rows []string) {
+				want := []string{
+					`{"employee_id" : 1, "manager" : null} | [1]`,
+					`{"employee_id" : 2, "manager" : {"last_name" : "Adams", "manager" : null}} | [2]`,
+					`{"employee_id" : 3, "manager" : {"last_name" : "Edwards", "manager" : {"last_name" : "Adams"}}} | [3]`,
+				}
+				if len(rows) != 4 || !slices.Equal(rows[:3], want) {
+					t.Errorf("got %q\nwant %q and a fourth row", rows, want)
+				}
+			},
+		},
+		{
+			// A hasMany inside a joined object reads the joined row.
+			name: "get_album_artist_albums",
+			stmt: func() (sqlgen.Statement, error) {
+				albums := &plan.Select{Limit: 1, Fields: fields(album, "title")}
+				return c.Select(&plan.Select{Model: album, Single: true,
+					Fields: []plan.Output{rel(s, album, "artist", &plan.Select{Fields: append(fields(artist, "name"),
+						rel(s, artist, "albums", albums))})},
+					Where: pred.Cmp{Column: col(album, "album_id"), Op: pred.Eq, Value: 4}})
+			},
+			check: func(t *testing.T, rows []string) {
+				want := `{"artist" : {"name" : "AC/DC", "albums" : {"items" : [{"title" : "For Those About To Rock We Salute You"}], "nextToken" : null}}}`
 				if len(rows) != 1 || rows[0] != want {
 					t.Errorf("got %q\nwant %q", rows, want)
 				}
