@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs every Quarry test on a fresh Debian machine: installs and starts
-# PostgreSQL and MariaDB when they are not already reachable, installs the
+# PostgreSQL, MariaDB and NATS when they are not already reachable, installs the
 # Node packages the tests use, then runs gofmt, go vet, staticcheck and
 # go test -race ./... . Set QUARRY_TEST_POSTGRES_URL / QUARRY_TEST_MYSQL_URL
 # to use other servers (then nothing is installed or started).
@@ -47,6 +47,16 @@ if [ -z "${QUARRY_TEST_MYSQL_URL:-}" ] && ! reachable 3306; then
   wait_for 3306 MariaDB
   # Tests connect as root over TCP with an empty password, as on the dev machines.
   as_root mariadb -uroot -e "ALTER USER 'root'@'localhost' IDENTIFIED VIA unix_socket OR mysql_native_password USING PASSWORD('')" || true
+fi
+
+# Subscriptions across instances go through NATS (internal/pubsub and the
+# two-instance test in internal/cli).
+if [ -z "${QUARRY_TEST_NATS:-}" ] && ! reachable 4222; then
+  log "starting NATS"
+  command -v nats-server >/dev/null || [ -x /usr/sbin/nats-server ] || apt_install nats-server
+  bin=$(command -v nats-server || echo /usr/sbin/nats-server)
+  as_root start-stop-daemon --start --oknodo --background --exec "$bin" -- -a 127.0.0.1 -p 4222
+  wait_for 4222 NATS
 fi
 
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
