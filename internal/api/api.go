@@ -26,6 +26,9 @@ type Schema struct {
 	Objects map[string]Object
 	// Relationships maps each relationship field to its IR relationship.
 	Relationships map[FieldRef]*schema.Relationship
+	// Subscribed maps a mutation's root field name to the custom
+	// subscriptions that receive its results.
+	Subscribed map[string][]*schema.Operation
 }
 
 // Kind says what a root field does. The model operations' kinds are the
@@ -44,6 +47,9 @@ const (
 	OnDelete       Kind = "onDelete"
 	CustomQuery    Kind = "customQuery"
 	CustomMutation Kind = "customMutation"
+	// CustomSubscription receives the results of the mutations its
+	// operation names (@aws_subscribe).
+	CustomSubscription Kind = "customSubscription"
 )
 
 // Root is one root field: a model operation (Model set) or a custom

@@ -125,6 +125,11 @@ func (b *builder) build() error {
 			return err
 		}
 	}
+	for _, op := range b.ir.Subscriptions {
+		if err := b.customSubscription(op); err != nil {
+			return err
+		}
+	}
 	for _, e := range b.ir.Enums {
 		b.enum(e)
 	}
@@ -397,6 +402,45 @@ func (b *builder) customOp(root *def, kind Kind, what string, op *schema.Operati
 		f.args = append(f.args, field{name: a.Name, typ: a.Type.String()})
 	}
 	return b.addRoot(root, f, Root{Kind: kind, Operation: op}, what+" "+op.Name)
+}
+
+// customSubscription adds a custom subscription, after checking that each
+// mutation it names exists and returns the subscription's type.
+func (b *builder) customSubscription(op *schema.Operation) error {
+	what := "custom subscription " + op.Name
+	for _, name := range op.Mutations {
+		r, ok := b.out.Mutation[name]
+		if !ok {
+			return fmt.Errorf("%s: @aws_subscribe names %s, which is not a mutation of this API", what, name)
+		}
+		var returns string
+		switch {
+		case r.Operation != nil:
+			returns = r.Operation.Returns.Name
+			if r.Operation.Returns.List != op.Returns.List {
+				return fmt.Errorf("%s returns %s but mutation %s returns %s", what, op.Returns, name, r.Operation.Returns)
+			}
+		case r.Model != nil:
+			returns = r.Model.Name
+			if op.Returns.List {
+				return fmt.Errorf("%s returns %s but mutation %s returns one %s", what, op.Returns, name, returns)
+			}
+		}
+		if returns != op.Returns.Name {
+			return fmt.Errorf("%s returns %s but mutation %s returns %s: a subscription receives its mutations' results", what, op.Returns.Name, name, returns)
+		}
+		if b.out.Subscribed == nil {
+			b.out.Subscribed = map[string][]*schema.Operation{}
+		}
+		b.out.Subscribed[name] = append(b.out.Subscribed[name], op)
+	}
+	f := field{name: op.Name, typ: op.Returns.String()}
+	for _, a := range op.Args {
+		t := a.Type
+		t.Required = false // arguments filter; leaving one out means any value
+		f.args = append(f.args, field{name: a.Name, typ: t.String()})
+	}
+	return b.addRoot(b.subscription, f, Root{Kind: CustomSubscription, Operation: op}, what)
 }
 
 // enum generates an enum and the inputs that filter its fields.

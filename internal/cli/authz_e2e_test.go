@@ -71,6 +71,13 @@ type Query {
   noteCount: Int @sql(statement: "SELECT count(*) AS n FROM note") @auth(rules: [{allow: groups, groups: ["Admin"]}])
   notesByTitle(prefix: String!): [note] @sql(statement: "SELECT * FROM note WHERE title LIKE :prefix ORDER BY id") @auth(rules: [{allow: private}])
 }
+type Mutation {
+  bumpCount: Int @sql(statement: "SELECT 41 + 1 AS n") @auth(rules: [{allow: private}])
+}
+type Subscription {
+  onNoteChange(title: String): note @aws_subscribe(mutations: ["createNote", "updateNote"]) @auth(rules: [{allow: public, provider: apiKey}])
+  onBump: Int @aws_subscribe(mutations: ["bumpCount"]) @auth(rules: [{allow: private}])
+}
 `
 
 // Lists of owners and of groups are PostgreSQL arrays; MySQL and SQLite

@@ -3,6 +3,7 @@ package cli
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,6 +14,8 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/coder/websocket"
 
 	"github.com/quarrydata/quarry/internal/testdb"
 )
@@ -183,4 +186,88 @@ func TestTwoInstancesThroughNATS(t *testing.T) {
 	case <-time.After(10 * time.Second):
 		t.Fatalf("B's subscriber got nothing; node said: %s", stderr.String())
 	}
+}
+
+// wsClient speaks graphql-transport-ws to a sandbox, for tests.
+type wsClient struct {
+	t  *testing.T
+	ws *websocket.Conn
+}
+
+func dialTransport(t *testing.T, httpURL string, init map[string]any) *wsClient {
+	t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	ws, resp, err := websocket.Dial(ctx, "ws://"+strings.TrimPrefix(httpURL, "http://"), &websocket.DialOptions{Subprotocols: []string{"graphql-transport-ws"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if resp.Body != nil {
+		resp.Body.Close()
+	}
+	t.Cleanup(func() { ws.CloseNow() })
+	c := &wsClient{t: t, ws: ws}
+	c.send(map[string]any{"type": "connection_init", "payload": init})
+	if m := c.read(); m["type"] != "connection_ack" {
+		t.Fatalf("ack: %v", m)
+	}
+	return c
+}
+
+func (c *wsClient) send(v any) {
+	raw, _ := json.Marshal(v)
+	if err := c.ws.Write(context.Background(), websocket.MessageText, raw); err != nil {
+		c.t.Fatal(err)
+	}
+}
+
+func (c *wsClient) read() map[string]any {
+	c.t.Helper()
+	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	_, raw, err := c.ws.Read(ctx)
+	if err != nil {
+		c.t.Fatalf("read: %v", err)
+	}
+	var m map[string]any
+	_ = json.Unmarshal(raw, &m)
+	return m
+}
+
+// TestCustomSubscriptions binds subscriptions to mutations with
+// @aws_subscribe: a model-typed one filtered by its argument, and one
+// bound to a custom SQL mutation; the mutations' callers and the
+// subscribers are different identities, each checked by its own rules.
+func TestCustomSubscriptions(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *testdb.DB) {
+		a := startAuthz(t, db)
+		keySub := dialTransport(t, a.url, map[string]any{"x-api-key": a.key})
+		keySub.send(map[string]any{"id": "n", "type": "subscribe", "payload": map[string]any{
+			"query": `subscription { onNoteChange(title: "cs-1") { id title secret } }`}})
+		carol := dialTransport(t, a.url, map[string]any{"Authorization": a.tokens["carol"]})
+		carol.send(map[string]any{"id": "b", "type": "subscribe", "payload": map[string]any{"query": `subscription { onBump }`}})
+		// An API key may not listen to onBump (private).
+		keySub.send(map[string]any{"id": "x", "type": "subscribe", "payload": map[string]any{"query": `subscription { onBump }`}})
+		if m := keySub.read(); m["type"] != "error" || m["id"] != "x" {
+			t.Fatalf("key on onBump: %v", m)
+		}
+		for _, q := range []string{
+			`mutation { createNote(input: {title: "cs-2", secret: "s"}) { id } }`,
+			`mutation { createNote(input: {title: "cs-1", secret: "s"}) { id } }`,
+			`mutation { bumpCount }`,
+		} {
+			if r := a.call(t, "alice", q); len(r.errs) != 0 {
+				t.Fatalf("%s: %+v", q, r.errs)
+			}
+		}
+		m := keySub.read()
+		got, _ := json.Marshal(m["payload"])
+		if m["type"] != "next" || !strings.Contains(string(got), `"title":"cs-1"`) || !strings.Contains(string(got), `"secret":null`) {
+			t.Errorf("onNoteChange: %v %s", m, got)
+		}
+		m = carol.read()
+		if got, _ := json.Marshal(m["payload"]); m["type"] != "next" || string(got) != `{"data":{"onBump":42}}` {
+			t.Errorf("onBump: %v %s", m, got)
+		}
+	})
 }

@@ -134,8 +134,11 @@ func (e *Engine) Serve(ctx context.Context, req Request, requestID string, id au
 		if err == nil && r.Event != "" {
 			var row json.RawMessage
 			if val, row, err = takeRow(val); err == nil && e.Publish != nil {
-				e.Publish(ctx, pubsub.Event{Model: r.Model.Name, Op: r.Event, Row: row})
+				e.Publish(ctx, pubsub.Event{Model: r.Model.Name, Op: r.Event, Mutation: r.Field, Row: row})
 			}
+		}
+		if err == nil && r.Custom != nil && r.Custom.Mutation && e.Publish != nil && len(e.API.Subscribed[r.Field]) > 0 {
+			e.Publish(ctx, pubsub.Event{Mutation: r.Field, Row: val})
 		}
 		if err == nil && r.Custom != nil {
 			errs = append(errs, redactedErrors(val, r)...)

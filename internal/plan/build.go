@@ -32,8 +32,10 @@ const (
 
 // Root is the plan of one root field of an operation.
 type Root struct {
-	// Key is the field's response key (its alias, or its name).
+	// Key is the field's response key (its alias, or its name); Field
+	// its name.
 	Key   string
+	Field string
 	Kind  api.Kind
 	Model *schema.Model
 	// Typename answers a root-level __typename.
@@ -159,7 +161,7 @@ func (b *Builder) root(op ast.Operation, f *ast.Field, vars map[string]any) (Roo
 		return Root{}, qerr.New(qerr.Forbidden, authz.Denial(f.Name, rootTypename(op)))
 	}
 	args := f.ArgumentMap(vars)
-	r := Root{Key: key, Kind: rt.Kind, Model: rt.Model}
+	r := Root{Key: key, Field: f.Name, Kind: rt.Kind, Model: rt.Model}
 	m := rt.Model
 	sc := &scope{pages: &Pages{}, budget: new(int), flagged: &r.Flagged}
 	var err error

@@ -30,7 +30,13 @@ type Subscription struct {
 	// Fields is the selection. Fields with a Guard are null in payloads,
 	// as the reference redacts field-protected fields there;
 	// relationships are null (belongsTo, hasOne) or empty (hasMany).
+	// A custom subscription of a scalar or AWSJSON type has none: its
+	// payload is the mutation's result as it is.
 	Fields []Output
+	// Mutations is set on a custom subscription: the mutations whose
+	// results it receives. Its Where compares the model's columns when it
+	// returns a model (Model is set), else the result's field names.
+	Mutations []string
 }
 
 // Subscribe plans the one root field of a subscription operation for the
@@ -60,6 +66,9 @@ func (b *Builder) subscribe(op *ast.OperationDefinition, vars map[string]any) (*
 	}
 	f := roots[0]
 	rt, ok := b.API.Root(ast.Subscription, f.Name)
+	if ok && rt.Kind == api.CustomSubscription {
+		return b.customSubscription(f, rt.Operation, vars)
+	}
 	if !ok || rt.Model == nil {
 		return nil, qerr.New(qerr.Unsupported, fmt.Sprintf("subscription %s cannot be served", f.Name))
 	}
@@ -108,4 +117,66 @@ func withRow(ret *Select) {
 	for _, f := range ret.Model.Fields {
 		ret.Fields = append(ret.Fields, Output{Key: RowKey(f.Name), Field: f})
 	}
+}
+
+// customSubscription plans a subscription declared with @aws_subscribe:
+// its arguments filter on the result's fields of the same names, as in
+// AppSync; a model result also passes through the caller's row rules.
+func (b *Builder) customSubscription(f *ast.Field, op *schema.Operation, vars map[string]any) (*Subscription, error) {
+	if !b.Policy.Operation(op, b.id) || authz.DeniedByAuthorizer("Subscription", f.Name, b.id) {
+		return nil, qerr.New(qerr.Forbidden, authz.Denial(f.Name, "Subscription"))
+	}
+	s := &Subscription{Key: responseKey(f), Field: f.Name, Mutations: op.Mutations}
+	args := f.ArgumentMap(vars)
+	m := b.API.IR.Model(op.Returns.Name)
+	var and pred.And
+	for _, a := range op.Args {
+		v, ok := args[a.Name]
+		if !ok || v == nil {
+			continue
+		}
+		cv, err := b.coerceArg(a, v)
+		if err != nil {
+			return nil, err
+		}
+		column := a.Name
+		if m != nil {
+			fld := m.Field(a.Name)
+			if fld == nil {
+				return nil, qerr.New(qerr.Validation, fmt.Sprintf("argument %s of %s filters on a field %s does not have", a.Name, f.Name, m.Name))
+			}
+			if err := b.readable(m, fld, f.Name); err != nil {
+				return nil, err
+			}
+			column = fld.Column
+		}
+		and = append(and, pred.Cmp{Column: column, Op: pred.Eq, Value: cv})
+	}
+	s.Where = pred.Conj(and...)
+	sc := &scope{pages: &Pages{}, budget: new(int), op: authz.Listen, mutation: true, listen: true}
+	switch {
+	case m != nil:
+		d := b.Policy.Model(m, b.id, authz.Listen)
+		if !d.Allowed {
+			return nil, qerr.New(qerr.Forbidden, authz.Denial(f.Name, "Subscription"))
+		}
+		s.Model, s.Where = m, pred.Conj(s.Where, d.Filter)
+		var err error
+		if s.Fields, err = b.outputs(m, f.SelectionSet, vars, sc); err != nil {
+			return nil, err
+		}
+	case b.API.IR.Type(op.Returns.Name) != nil:
+		fields, err := collect(f.SelectionSet, vars)
+		if err != nil {
+			return nil, err
+		}
+		for _, sf := range fields {
+			if sf.Name == "__typename" {
+				s.Fields = append(s.Fields, Output{Key: responseKey(sf), Typename: op.Returns.Name})
+				continue
+			}
+			s.Fields = append(s.Fields, Output{Key: responseKey(sf), Field: &schema.Field{Name: sf.Name, Column: sf.Name}})
+		}
+	}
+	return s, nil
 }

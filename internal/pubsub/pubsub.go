@@ -18,10 +18,14 @@ import (
 // Event is one change to a model's row.
 type Event struct {
 	Model string `json:"model"`
-	// Op is "create", "update" or "delete".
-	Op string `json:"op"`
+	// Op is "create", "update" or "delete"; empty for a custom mutation.
+	Op string `json:"op,omitempty"`
+	// Mutation is the mutation's root field name (createNote, or a custom
+	// mutation's), for custom subscriptions bound to it.
+	Mutation string `json:"mutation,omitempty"`
 	// Row is the row as a JSON object keyed by field name, with values as
-	// the API returns them: after a create or update, before a delete. It
+	// the API returns them: after a create or update, before a delete (for
+	// a custom mutation, its result as the caller received it). It
 	// holds every field, protected ones included, so each subscriber can be
 	// checked against its own rules; it is never sent to clients as is.
 	Row json.RawMessage `json:"row"`

@@ -26,7 +26,20 @@ type Hub struct {
 	subs map[hubKey]map[*subscription]struct{}
 }
 
-type hubKey struct{ model, op string }
+// hubKey indexes model subscriptions by model and operation, and custom
+// subscriptions by the mutation they are bound to.
+type hubKey struct{ model, op, mutation string }
+
+func keysOf(p *plan.Subscription) []hubKey {
+	if p.Mutations == nil {
+		return []hubKey{{model: p.Model.Name, op: p.Op}}
+	}
+	out := make([]hubKey, len(p.Mutations))
+	for i, m := range p.Mutations {
+		out[i] = hubKey{mutation: m}
+	}
+	return out
+}
 
 // NewHub returns an empty hub.
 func NewHub() *Hub { return &Hub{subs: map[hubKey]map[*subscription]struct{}{}} }
@@ -39,24 +52,26 @@ type subscription struct {
 }
 
 func (h *Hub) add(s *subscription) {
-	k := hubKey{s.plan.Model.Name, s.plan.Op}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	set := h.subs[k]
-	if set == nil {
-		set = map[*subscription]struct{}{}
-		h.subs[k] = set
+	for _, k := range keysOf(s.plan) {
+		set := h.subs[k]
+		if set == nil {
+			set = map[*subscription]struct{}{}
+			h.subs[k] = set
+		}
+		set[s] = struct{}{}
 	}
-	set[s] = struct{}{}
 }
 
 func (h *Hub) remove(s *subscription) {
-	k := hubKey{s.plan.Model.Name, s.plan.Op}
 	h.mu.Lock()
 	defer h.mu.Unlock()
-	delete(h.subs[k], s)
-	if len(h.subs[k]) == 0 {
-		delete(h.subs, k)
+	for _, k := range keysOf(s.plan) {
+		delete(h.subs[k], s)
+		if len(h.subs[k]) == 0 {
+			delete(h.subs, k)
+		}
 	}
 }
 
@@ -75,26 +90,88 @@ func (h *Hub) Count() int {
 // subscriber: messages go to each connection's bounded queue.
 func (h *Hub) Deliver(ev pubsub.Event) {
 	h.mu.RLock()
-	set := h.subs[hubKey{ev.Model, ev.Op}]
-	targets := make([]*subscription, 0, len(set))
-	for s := range set {
-		targets = append(targets, s)
+	var targets []*subscription
+	if ev.Op != "" {
+		for s := range h.subs[hubKey{model: ev.Model, op: ev.Op}] {
+			targets = append(targets, s)
+		}
+	}
+	if ev.Mutation != "" {
+		for s := range h.subs[hubKey{mutation: ev.Mutation}] {
+			targets = append(targets, s)
+		}
 	}
 	h.mu.RUnlock()
 	if len(targets) == 0 {
 		return
 	}
-	r, err := decodeRow(ev.Row)
-	if err != nil {
-		return
-	}
+	var r *row
 	for _, s := range targets {
-		m := s.plan.Model
-		if !pred.Eval(s.plan.Where, r.byColumn(m)) {
+		if s.plan.Mutations != nil {
+			if obj, ok := customPayload(s.plan, ev.Row); ok {
+				s.conn.send(s.conn.proto.data(s.id, s.plan.Key, obj))
+			}
+			continue
+		}
+		if r == nil {
+			var err error
+			if r, err = decodeRow(ev.Row); err != nil {
+				return
+			}
+		}
+		if !pred.Eval(s.plan.Where, r.byColumn(s.plan.Model)) {
 			continue
 		}
 		s.conn.send(s.conn.proto.data(s.id, s.plan.Key, payload(s.plan.Fields, r)))
 	}
+}
+
+// customPayload is what a custom subscription receives of a mutation's
+// result, and whether it receives anything: an object that passes the
+// filter, each passing element of a list, or a scalar result as it is.
+func customPayload(p *plan.Subscription, result json.RawMessage) (json.RawMessage, bool) {
+	trimmed := bytes.TrimSpace(result)
+	if len(trimmed) == 0 || string(trimmed) == "null" {
+		return nil, false
+	}
+	one := func(raw json.RawMessage) (json.RawMessage, bool) {
+		r, err := decodeRow(raw)
+		if err != nil {
+			return nil, false
+		}
+		get := r.byName
+		if p.Model != nil {
+			get = r.byColumn(p.Model)
+		}
+		if !pred.Eval(p.Where, get) {
+			return nil, false
+		}
+		return payload(p.Fields, r), true
+	}
+	switch {
+	case p.Fields == nil:
+		return result, p.Where == nil
+	case trimmed[0] == '[':
+		var items []json.RawMessage
+		if json.Unmarshal(trimmed, &items) != nil {
+			return nil, false
+		}
+		var b bytes.Buffer
+		b.WriteByte('[')
+		n := 0
+		for _, it := range items {
+			if obj, ok := one(it); ok {
+				if n > 0 {
+					b.WriteByte(',')
+				}
+				b.Write(obj)
+				n++
+			}
+		}
+		b.WriteByte(']')
+		return b.Bytes(), n > 0
+	}
+	return one(trimmed)
 }
 
 // row is an event's row, decoded once for all subscriptions.
@@ -119,6 +196,12 @@ func decodeRow(raw json.RawMessage) (*row, error) {
 		r.values[k] = x
 	}
 	return r, nil
+}
+
+// byName reads the row by field name (custom types have no columns).
+func (r *row) byName(name string) (any, bool) {
+	v, ok := r.values[name]
+	return v, ok
 }
 
 // byColumn reads the row by database column, as predicates name them.

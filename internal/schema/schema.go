@@ -48,6 +48,9 @@ type Schema struct {
 	// Queries and Mutations are custom operations.
 	Queries   []*Operation
 	Mutations []*Operation
+	// Subscriptions are custom subscriptions: each receives the results
+	// of the mutations it names (@aws_subscribe).
+	Subscriptions []*Operation
 }
 
 // Database is the data source a SQL schema reads, as written into
@@ -229,6 +232,9 @@ type Operation struct {
 	// SQLFile is the path given to @sql(reference:), as written.
 	SQLFile string
 	Auth    []AuthRule
+	// Mutations, on a custom subscription, names the mutations (model or
+	// custom) whose results it receives.
+	Mutations []string
 }
 
 // Enum is an enum type.

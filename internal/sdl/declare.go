@@ -96,8 +96,6 @@ func (m *merger) declareTypes(doc *ast.SchemaDocument) {
 		case def.Kind != ast.Object:
 			m.c.add(def.Position, "schema files hold models, enums, custom types (type) and Query/Mutation operations",
 				"%s %s: %s definitions are not supported", kindWord(def.Kind), def.Name, kindWord(def.Kind))
-		case def.Name == "Subscription":
-			m.c.add(def.Position, "every model has onCreate, onUpdate and onDelete subscriptions", "custom subscriptions are not supported")
 		case isRoot(def.Name), def.Directives.ForName(dirModel) != nil:
 			// operations and models come later
 		default:

@@ -19,6 +19,7 @@ const (
 	dirDefault    = "default"
 	dirRename     = "rename"
 	dirSQL        = "sql"
+	dirSubscribe  = "aws_subscribe"
 	dirBelongsTo  = schema.BelongsTo
 	dirHasOne     = schema.HasOne
 	dirHasMany    = schema.HasMany
@@ -26,7 +27,7 @@ const (
 
 func isKnownDirective(name string) bool {
 	switch name {
-	case dirDatabase, dirModel, dirAuth, dirAuthModes, dirRefersTo, dirPrimaryKey, dirDefault, dirRename, dirSQL,
+	case dirDatabase, dirModel, dirAuth, dirAuthModes, dirSubscribe, dirRefersTo, dirPrimaryKey, dirDefault, dirRename, dirSQL,
 		dirBelongsTo, dirHasOne, dirHasMany:
 		return true
 	}
@@ -54,8 +55,6 @@ func unsupported(name string) (msg, hint string) {
 		return "@index (secondary indexes) is not served for SQL models", "filter a list query, or write a custom @sql query"
 	case "validate":
 		return "@validate is not supported yet", "enforce the rule in the database with a CHECK constraint"
-	case "aws_subscribe":
-		return "custom subscriptions are not supported", "every model has onCreate, onUpdate and onDelete subscriptions"
 	case "hasManyThrough", "manyToMany":
 		return "@" + name + " is not supported", "declare the join table's relationships: a hasMany to it from each side and belongsTo from it"
 	}

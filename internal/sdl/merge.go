@@ -370,6 +370,8 @@ func (m *merger) customise(src *Source) {
 		switch {
 		case def.Kind == ast.Object && (def.Name == "Query" || def.Name == "Mutation"):
 			m.operations(src, def)
+		case def.Kind == ast.Object && def.Name == "Subscription":
+			m.subscriptions(def)
 		case m.typeDefs[def] != nil:
 			m.customTypeFields(def, m.typeDefs[def])
 		}
@@ -383,7 +385,7 @@ func (m *merger) customise(src *Source) {
 			continue
 		}
 		if def.Name == "Subscription" {
-			m.c.add(def.Position, "every model has onCreate, onUpdate and onDelete subscriptions", "custom subscriptions are not supported")
+			m.subscriptions(def)
 			continue
 		}
 		if mo := m.model(def.Name); mo != nil {

@@ -216,3 +216,48 @@ func argOf(op *schema.Operation, name string) *schema.TypeField {
 	}
 	return nil
 }
+
+// subscriptions reads `type Subscription` (or its extension): custom
+// subscriptions, each receiving the results of the mutations its
+// @aws_subscribe(mutations: [...]) names. Whether those mutations exist
+// and return the subscription's type is checked with the API's names
+// (api.Build).
+func (m *merger) subscriptions(def *ast.Definition) {
+	m.c.directives(def.Directives, "type Subscription", true)
+	for _, fd := range def.Fields {
+		where := "custom subscription " + fd.Name
+		if prev, dup := m.first("Subscription."+fd.Name, nil, fd.Position); dup {
+			m.c.add(fd.Position, "first declared at "+loc(prev), "%s is declared twice", where)
+			continue
+		}
+		ds := m.c.directives(fd.Directives, where, true, dirSubscribe, dirAuth)
+		op := &schema.Operation{Name: fd.Name}
+		for _, a := range fd.Arguments {
+			awhere := "argument " + a.Name + " of " + where
+			if argOf(op, a.Name) != nil {
+				m.c.add(a.Position, "", "%s is declared twice", awhere)
+				continue
+			}
+			t, _ := m.typeRef(a.Type, awhere, false)
+			op.Args = append(op.Args, &schema.TypeField{Name: a.Name, Type: t})
+		}
+		op.Returns, _ = m.typeRef(fd.Type, where, true)
+		d := ds[dirSubscribe]
+		if d == nil {
+			m.c.add(fd.Position, `add @aws_subscribe(mutations: ["createNote"])`, "%s names no mutations", where)
+			continue
+		}
+		if v := m.c.args(d, "mutations")["mutations"]; v == nil {
+			m.c.add(d.Position, `write @aws_subscribe(mutations: ["createNote"])`, "@aws_subscribe needs mutations")
+		} else if list, ok := m.c.strList(v, "mutations"); ok {
+			if len(list) == 0 {
+				m.c.add(v.Position, "", "%s: mutations is empty, so it would receive nothing", where)
+			}
+			op.Mutations = list
+		}
+		if d := ds[dirAuth]; d != nil {
+			op.Auth, _ = m.rulesAt(d, levelOperation, nil)
+		}
+		m.s.Subscriptions = append(m.s.Subscriptions, op)
+	}
+}
