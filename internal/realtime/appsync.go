@@ -6,7 +6,6 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
-	"time"
 
 	"github.com/coder/websocket"
 
@@ -19,8 +18,33 @@ import (
 type appsyncProto struct{}
 
 func (appsyncProto) data(id, key string, obj json.RawMessage) []byte {
-	return frame(map[string]any{"id": id, "type": "data",
-		"payload": map[string]any{"data": map[string]json.RawMessage{key: obj}}})
+	return dataFrame(`{"type":"data","id":`, id, key, obj)
+}
+
+// dataFrame writes head, the id, then {"payload":{"data":{key: obj}}}
+// without reflection: it runs once per subscriber and event.
+func dataFrame(head, id, key string, obj json.RawMessage) []byte {
+	b := make([]byte, 0, len(head)+len(id)+len(key)+len(obj)+40)
+	b = append(b, head...)
+	b = appendString(b, id)
+	b = append(b, `,"payload":{"data":{`...)
+	b = appendString(b, key)
+	b = append(b, ':')
+	b = append(b, obj...)
+	return append(b, "}}}"...)
+}
+
+// appendString appends s as a JSON string.
+func appendString(b []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c < 0x20 || c == '"' || c == '\\' || c >= 0x7f {
+			raw, _ := json.Marshal(s)
+			return append(b, raw...)
+		}
+	}
+	b = append(b, '"')
+	b = append(b, s...)
+	return append(b, '"')
 }
 
 func frame(v any) []byte {
@@ -86,8 +110,9 @@ func (s *Server) ServeAppSync(w http.ResponseWriter, r *http.Request) {
 				"connectionTimeoutMs": orDur(s.ConnectionTimeout, DefaultConnectionTimeout).Milliseconds()}}))
 			// The client counts time from before the socket opened, so the
 			// first keep-alive goes out at once (wire §6.5).
-			c.send([]byte(`{"type":"ka"}`))
-			go c.keepAlive([]byte(`{"type":"ka"}`))
+			ka := []byte(`{"type":"ka"}`)
+			c.send(ka)
+			c.ka.Store(&ka)
 		case "start":
 			c.send(s.appsyncStart(ctx, c, m, hdr))
 		case "stop":
@@ -196,18 +221,4 @@ func connectionHeader(r *http.Request) (map[string]string, error) {
 		}
 	}
 	return credentialsOnly(out), nil
-}
-
-// keepAlive sends msg every KeepAlive until the connection ends.
-func (c *conn) keepAlive(msg []byte) {
-	t := time.NewTicker(c.srv.keepAlive())
-	defer t.Stop()
-	for {
-		select {
-		case <-c.ctx.Done():
-			return
-		case <-t.C:
-			c.send(msg)
-		}
-	}
 }

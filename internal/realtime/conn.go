@@ -8,6 +8,7 @@ import (
 	"log/slog"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/coder/websocket"
@@ -23,7 +24,7 @@ const (
 	DefaultConnectionTimeout = 300 * time.Second // what AppSync announces
 	DefaultMaxSubscriptions  = 100
 	DefaultMaxMessage        = 64 << 10
-	DefaultSendBuffer        = 256
+	DefaultSendBuffer        = 64
 	writeTimeout             = 10 * time.Second
 )
 
@@ -49,6 +50,47 @@ type Server struct {
 
 	connsMu sync.Mutex
 	conns   map[*conn]struct{}
+	// One ticker sends every connection's keep-alives, rather than a
+	// goroutine per connection.
+	kaOnce sync.Once
+}
+
+// keepAlives sends each acknowledged connection its keep-alive message
+// every KeepAlive, for the life of the process.
+func (s *Server) keepAlives() {
+	t := time.NewTicker(s.keepAlive())
+	defer t.Stop()
+	for now := range t.C {
+		s.connsMu.Lock()
+		for c := range s.conns {
+			c.checkStalled(now)
+			if ka := c.ka.Load(); ka != nil {
+				c.send(*ka)
+			}
+		}
+		s.connsMu.Unlock()
+	}
+}
+
+// Shutdown closes every connection with 1001 (going away), which clients
+// answer by reconnecting, to another instance or to this one restarted.
+func (s *Server) Shutdown() {
+	s.connsMu.Lock()
+	conns := make([]*conn, 0, len(s.conns))
+	for c := range s.conns {
+		conns = append(conns, c)
+	}
+	s.connsMu.Unlock()
+	var wg sync.WaitGroup
+	for _, c := range conns {
+		wg.Add(1)
+		go func(c *conn) {
+			defer wg.Done()
+			_ = c.ws.Close(websocket.StatusGoingAway, "server shutting down")
+			c.stop()
+		}(c)
+	}
+	wg.Wait()
 }
 
 // Connections is the number of open connections.
@@ -89,6 +131,13 @@ type conn struct {
 	ctx   context.Context
 	stop  context.CancelFunc
 
+	// ka is the keep-alive message, set once the connection is
+	// acknowledged.
+	ka atomic.Pointer[[]byte]
+	// writing holds when the write in progress started (UnixNano), 0
+	// when none is.
+	writing atomic.Int64
+
 	mu   sync.Mutex
 	subs map[string]*subscription
 	// dropped is set once the connection was found too slow.
@@ -106,6 +155,7 @@ func (s *Server) newConn(ws *websocket.Conn, p protocol) *conn {
 	}
 	s.conns[c] = struct{}{}
 	s.connsMu.Unlock()
+	s.kaOnce.Do(func() { go s.keepAlives() })
 	return c
 }
 
@@ -129,21 +179,34 @@ func (c *conn) send(msg []byte) {
 	}
 }
 
-// writer sends queued messages until the connection ends.
+// writer sends queued messages until the connection ends. A write that
+// hangs (a peer that stopped reading with its socket buffer full) is
+// ended by the keep-alive ticker (checkStalled), not by a timer per
+// message: at ten thousand subscribers, timers per write cost more than
+// the payloads.
 func (c *conn) writer() {
 	for {
 		select {
 		case <-c.ctx.Done():
 			return
 		case msg := <-c.out:
-			ctx, cancel := context.WithTimeout(c.ctx, writeTimeout)
-			err := c.ws.Write(ctx, websocket.MessageText, msg)
-			cancel()
+			c.writing.Store(time.Now().UnixNano())
+			err := c.ws.Write(c.ctx, websocket.MessageText, msg)
+			c.writing.Store(0)
 			if err != nil {
 				c.stop()
 				return
 			}
 		}
+	}
+}
+
+// checkStalled closes the connection when a write has been blocked for
+// longer than writeTimeout.
+func (c *conn) checkStalled(now time.Time) {
+	if started := c.writing.Load(); started != 0 && now.Sub(time.Unix(0, started)) > writeTimeout {
+		c.srv.Log.Warn("realtime: a write to a subscriber hung, closing its connection")
+		c.stop()
 	}
 }
 
@@ -162,7 +225,7 @@ func (c *conn) start(id string, req pipeline.Request, identity auth.Identity) er
 	} else if len(c.subs) >= orInt(c.srv.MaxSubscriptions, DefaultMaxSubscriptions) {
 		return qerr.New(qerr.TooLarge, fmt.Sprintf("a connection may hold at most %d subscriptions", orInt(c.srv.MaxSubscriptions, DefaultMaxSubscriptions)))
 	}
-	s := &subscription{id: id, plan: p, conn: c}
+	s := &subscription{id: id, plan: p, conn: c, shape: shapeOf(p)}
 	c.subs[id] = s
 	c.srv.Hub.add(s)
 	return nil
@@ -183,6 +246,8 @@ func (c *conn) end(id string) bool {
 // close ends every subscription of the connection.
 func (c *conn) close() {
 	c.stop()
+	// The socket was hijacked from net/http, which will not close it.
+	_ = c.ws.CloseNow()
 	c.srv.connsMu.Lock()
 	delete(c.srv.conns, c)
 	c.srv.connsMu.Unlock()

@@ -12,6 +12,7 @@ package realtime
 import (
 	"bytes"
 	"encoding/json"
+	"strings"
 	"sync"
 
 	"github.com/quarrydata/quarry/internal/plan"
@@ -49,6 +50,35 @@ type subscription struct {
 	id   string
 	plan *plan.Subscription
 	conn *conn
+	// shape identifies what the payload is made of (the selection and its
+	// redactions): subscriptions of the same shape get the same bytes for
+	// an event, built once.
+	shape string
+}
+
+// shapeOf describes a selection exactly enough that two selections with
+// the same description write the same payload from the same row.
+func shapeOf(p *plan.Subscription) string {
+	var b strings.Builder
+	b.WriteString(p.Key)
+	for _, o := range p.Fields {
+		b.WriteByte('|')
+		b.WriteString(o.Key)
+		switch {
+		case o.Typename != "":
+			b.WriteString("=t:" + o.Typename)
+		case o.Field != nil && o.Guard == nil:
+			b.WriteString("=f:" + o.Field.Name)
+		case o.Connection != nil:
+			b.WriteString("=c")
+			for _, k := range o.Connection {
+				b.WriteString("," + k.Key + ":" + k.What + ":" + k.Typename)
+			}
+		default:
+			b.WriteString("=null")
+		}
+	}
+	return b.String()
 }
 
 func (h *Hub) add(s *subscription) {
@@ -106,6 +136,9 @@ func (h *Hub) Deliver(ev pubsub.Event) {
 		return
 	}
 	var r *row
+	// Subscribers of the same shape share the payload's bytes; only the
+	// frame around them (the subscription id) differs.
+	built := map[string]json.RawMessage{}
 	for _, s := range targets {
 		if s.plan.Mutations != nil {
 			if obj, ok := customPayload(s.plan, ev.Row); ok {
@@ -119,10 +152,15 @@ func (h *Hub) Deliver(ev pubsub.Event) {
 				return
 			}
 		}
-		if !pred.Eval(s.plan.Where, r.byColumn(s.plan.Model)) {
+		if s.plan.Where != nil && !pred.Eval(s.plan.Where, r.byColumn(s.plan.Model)) {
 			continue
 		}
-		s.conn.send(s.conn.proto.data(s.id, s.plan.Key, payload(s.plan.Fields, r)))
+		obj, ok := built[s.shape]
+		if !ok {
+			obj = payload(s.plan.Fields, r)
+			built[s.shape] = obj
+		}
+		s.conn.send(s.conn.proto.data(s.id, s.plan.Key, obj))
 	}
 }
 

@@ -20,8 +20,7 @@ import (
 type transportProto struct{}
 
 func (transportProto) data(id, key string, obj json.RawMessage) []byte {
-	return frame(map[string]any{"id": id, "type": "next",
-		"payload": map[string]any{"data": map[string]json.RawMessage{key: obj}}})
+	return dataFrame(`{"type":"next","id":`, id, key, obj)
 }
 
 // Close codes graphql-transport-ws defines.

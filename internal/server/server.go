@@ -111,7 +111,19 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, drain time.Duration
 	}
 	sctx, cancel := context.WithTimeout(context.Background(), drain)
 	defer cancel()
-	if err := hs.Shutdown(sctx); err != nil {
+	// Subscription sockets were hijacked from the HTTP server, which no
+	// longer tracks them: close them here.
+	closed := make(chan struct{})
+	go func() {
+		s.Realtime.Shutdown()
+		close(closed)
+	}()
+	err := hs.Shutdown(sctx)
+	select {
+	case <-closed:
+	case <-sctx.Done():
+	}
+	if err != nil {
 		return err
 	}
 	if err := <-errc; !errors.Is(err, http.ErrServerClosed) {
