@@ -98,24 +98,16 @@ type Decision struct {
 
 // ModelRules are the rules that govern m: its own, else the global ones,
 // else DefaultRules in an API without rules, else none (deny).
-func (p *Policy) ModelRules(m *schema.Model) []schema.AuthRule {
-	switch {
-	case len(m.Auth) > 0:
-		return m.Auth
-	case len(p.s.Auth) > 0:
-		return p.s.Auth
-	case p.open:
-		return DefaultRules()
-	}
-	return nil
-}
+func (p *Policy) ModelRules(m *schema.Model) []schema.AuthRule { return p.rulesOr(m.Auth) }
 
 // OperationRules are the rules that govern a custom operation, chosen as
 // ModelRules chooses.
-func (p *Policy) OperationRules(o *schema.Operation) []schema.AuthRule {
+func (p *Policy) OperationRules(o *schema.Operation) []schema.AuthRule { return p.rulesOr(o.Auth) }
+
+func (p *Policy) rulesOr(own []schema.AuthRule) []schema.AuthRule {
 	switch {
-	case len(o.Auth) > 0:
-		return o.Auth
+	case len(own) > 0:
+		return own
 	case len(p.s.Auth) > 0:
 		return p.s.Auth
 	case p.open:

@@ -11,13 +11,11 @@ package cli
 import (
 	"bytes"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"io"
 	"net/http"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sort"
 	"strings"
@@ -148,15 +146,7 @@ func startAuthzWith(t *testing.T, db *testdb.DB, resource string, users map[stri
 	}))
 	t.Cleanup(hook.Close)
 
-	project := isolate(t)
-	if code, _, errs := run(t, db.URI, "sandbox", "secret", "set", "DB_URI", "--project", project); code != 0 {
-		t.Fatalf("secret set: %s", errs)
-	}
-	dataDir := filepath.Join(project, "amplify", "data")
-	if code, _, errs := run(t, "", "generate", "schema-from-database", "--connection-uri-secret", "DB_URI",
-		"--project", project, "--out", filepath.Join(dataDir, "schema.sql.graphql")); code != 0 {
-		t.Fatalf("generate: %s", errs)
-	}
+	project, dataDir := generatedProject(t, db)
 	if err := os.WriteFile(filepath.Join(dataDir, "resource.graphql"), []byte(fmt.Sprintf(resource, hook.URL)), 0o644); err != nil {
 		t.Fatal(err)
 	}
@@ -549,22 +539,10 @@ func TestAuthorizationMatrix(t *testing.T) {
 // aws-amplify client (a token provider handing out a sandbox token, as an
 // app signed in to a user pool does) and checks what the rules let it do.
 func TestAuthorizationRealClient(t *testing.T) {
-	nodeDir := filepath.Join(repoRoot(t), "tests", "node")
-	if _, err := os.Stat(filepath.Join(nodeDir, "node_modules", "aws-amplify")); err != nil {
-		testdb.Unreachable(t, "the Node packages in tests/node (run npm ci there)", err)
-	}
+	nodePackages(t, "aws-amplify")
 	db := testdb.New(t, testdb.Postgres)
 	a := startAuthz(t, db)
-	cmd := exec.Command("node", filepath.Join(nodeDir, "client-auth.mjs"),
-		filepath.Join(a.project, "amplify_outputs.json"), a.tokens["alice"], a.tokens["bob"])
-	raw, err := cmd.Output()
-	if err != nil {
-		var ee *exec.ExitError
-		if errors.As(err, &ee) {
-			t.Fatalf("node: %v\n%s", err, ee.Stderr)
-		}
-		t.Fatal(err)
-	}
+	raw := runNode(t, nil, "client-auth.mjs", filepath.Join(a.project, "amplify_outputs.json"), a.tokens["alice"], a.tokens["bob"])
 	type errs []struct {
 		ErrorType string `json:"errorType"`
 		Message   string `json:"message"`

@@ -129,3 +129,32 @@ func TestRealClientAgainstSandbox(t *testing.T) {
 		t.Errorf("the row is still there after delete: %+v", out.AfterDelete)
 	}
 }
+
+// nodePackages returns tests/node, whose packages the Node scripts need
+// (npm ci there); without them the test skips locally and fails under CI.
+func nodePackages(t *testing.T, pkg string) string {
+	t.Helper()
+	dir := filepath.Join(repoRoot(t), "tests", "node")
+	if _, err := os.Stat(filepath.Join(dir, "node_modules", pkg)); err != nil {
+		testdb.Unreachable(t, "the Node packages in tests/node (run npm ci there)", err)
+	}
+	return dir
+}
+
+// runNode runs a script of tests/node with args (and env added to this
+// process's) and returns what it printed, failing the test with what it
+// said on error.
+func runNode(t *testing.T, env []string, script string, args ...string) []byte {
+	t.Helper()
+	cmd := exec.Command("node", append([]string{filepath.Join(repoRoot(t), "tests", "node", script)}, args...)...)
+	cmd.Env = append(os.Environ(), env...)
+	raw, err := cmd.Output()
+	if err != nil {
+		var ee *exec.ExitError
+		if errors.As(err, &ee) {
+			t.Fatalf("node %s: %v\n%s", script, err, ee.Stderr)
+		}
+		t.Fatal(err)
+	}
+	return raw
+}

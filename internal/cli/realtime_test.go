@@ -5,7 +5,6 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"net"
 	"os"
@@ -24,10 +23,7 @@ import (
 // (tests/node/client-realtime.mjs) over wss:// to the sandbox, on
 // PostgreSQL and MariaDB, and checks what each subscriber received.
 func TestRealtimeRealClient(t *testing.T) {
-	nodeDir := filepath.Join(repoRoot(t), "tests", "node")
-	if _, err := os.Stat(filepath.Join(nodeDir, "node_modules", "ws")); err != nil {
-		testdb.Unreachable(t, "the Node packages in tests/node (run npm ci there)", err)
-	}
+	nodePackages(t, "ws")
 	for _, engine := range []string{testdb.Postgres, testdb.MySQL} {
 		t.Run(engine, func(t *testing.T) {
 			db := testdb.New(t, engine)
@@ -38,17 +34,8 @@ func TestRealtimeRealClient(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			cmd := exec.Command("node", filepath.Join(nodeDir, "client-realtime.mjs"),
+			raw := runNode(t, []string{"NODE_EXTRA_CA_CERTS=" + caPath}, "client-realtime.mjs",
 				filepath.Join(a.project, "amplify_outputs.json"), a.tokens["alice"], a.tokens["bob"])
-			cmd.Env = append(os.Environ(), "NODE_EXTRA_CA_CERTS="+caPath)
-			raw, err := cmd.Output()
-			if err != nil {
-				var ee *exec.ExitError
-				if errors.As(err, &ee) {
-					t.Fatalf("node: %v\n%s", err, ee.Stderr)
-				}
-				t.Fatal(err)
-			}
 			type note struct {
 				ID     int     `json:"id"`
 				Title  string  `json:"title"`
@@ -123,10 +110,7 @@ func TestRealtimeRealClient(t *testing.T) {
 // (the library Apollo and urql use) subscribed on instance B receives a
 // note created through instance A.
 func TestTwoInstancesThroughNATS(t *testing.T) {
-	nodeDir := filepath.Join(repoRoot(t), "tests", "node")
-	if _, err := os.Stat(filepath.Join(nodeDir, "node_modules", "graphql-ws")); err != nil {
-		testdb.Unreachable(t, "the Node packages in tests/node (run npm ci there)", err)
-	}
+	nodeDir := nodePackages(t, "graphql-ws")
 	natsURL := os.Getenv("QUARRY_TEST_NATS")
 	if natsURL == "" {
 		natsURL = "nats://127.0.0.1:4222"

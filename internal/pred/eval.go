@@ -1,6 +1,7 @@
 package pred
 
 import (
+	"cmp"
 	"encoding/json"
 	"fmt"
 	"math"
@@ -162,7 +163,7 @@ func compare(v, w any) (int, bool) {
 		if n, ok := x.(json.Number); ok {
 			if i, err := n.Int64(); err == nil {
 				if j, ok := w.(int64); ok {
-					return cmpInt(i, j), true
+					return cmp.Compare(i, j), true
 				}
 			}
 		}
@@ -171,20 +172,14 @@ func compare(v, w any) (int, bool) {
 		if !ok1 || !ok2 {
 			return 0, false
 		}
-		switch {
-		case a < b:
-			return -1, true
-		case a > b:
-			return 1, true
-		}
-		return 0, true
+		return cmp.Compare(a, b), true
 	case string:
 		s, ok := w.(string)
 		if !ok {
 			// 64-bit integers beyond 2^53 travel as strings of digits.
 			if b, ok := number(w); ok {
 				if a, err := strconv.ParseFloat(x, 64); err == nil {
-					return cmpFloat(a, b), true
+					return cmp.Compare(a, b), true
 				}
 			}
 			return 0, false
@@ -204,26 +199,6 @@ func compare(v, w any) (int, bool) {
 		return 1, true
 	}
 	return 0, false
-}
-
-func cmpInt(a, b int64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
-}
-
-func cmpFloat(a, b float64) int {
-	switch {
-	case a < b:
-		return -1
-	case a > b:
-		return 1
-	}
-	return 0
 }
 
 func number(v any) (float64, bool) {

@@ -26,22 +26,7 @@ func (m *merger) operations(src *Source, def *ast.Definition) {
 			continue
 		}
 		ds := m.c.directives(fd.Directives, where, true, dirSQL, dirAuth)
-		op := &schema.Operation{Name: fd.Name}
-		for _, a := range fd.Arguments {
-			awhere := "argument " + a.Name + " of " + where
-			if argOf(op, a.Name) != nil {
-				m.c.add(a.Position, "", "%s is declared twice", awhere)
-				continue
-			}
-			m.c.directives(a.Directives, awhere, false)
-			if a.DefaultValue != nil {
-				m.c.add(a.DefaultValue.Position, "handle a missing value in the SQL, e.g. COALESCE(:"+a.Name+", ...)",
-					"%s: default values are not supported", awhere)
-			}
-			t, _ := m.typeRef(a.Type, awhere, false)
-			op.Args = append(op.Args, &schema.TypeField{Name: a.Name, Type: t})
-		}
-		op.Returns, _ = m.typeRef(fd.Type, where, true)
+		op := m.signature(fd, where)
 		switch d := ds[dirSQL]; {
 		case d != nil:
 			m.sql(src, op, d, where)
@@ -53,6 +38,27 @@ func (m *merger) operations(src *Source, def *ast.Definition) {
 		}
 		*list = append(*list, op)
 	}
+}
+
+// signature reads an operation's name, arguments and return type.
+func (m *merger) signature(fd *ast.FieldDefinition, where string) *schema.Operation {
+	op := &schema.Operation{Name: fd.Name}
+	for _, a := range fd.Arguments {
+		awhere := "argument " + a.Name + " of " + where
+		if argOf(op, a.Name) != nil {
+			m.c.add(a.Position, "", "%s is declared twice", awhere)
+			continue
+		}
+		m.c.directives(a.Directives, awhere, false)
+		if a.DefaultValue != nil {
+			m.c.add(a.DefaultValue.Position, "handle a missing value in the SQL, e.g. COALESCE(:"+a.Name+", ...)",
+				"%s: default values are not supported", awhere)
+		}
+		t, _ := m.typeRef(a.Type, awhere, false)
+		op.Args = append(op.Args, &schema.TypeField{Name: a.Name, Type: t})
+	}
+	op.Returns, _ = m.typeRef(fd.Type, where, true)
+	return op
 }
 
 // typeRef reads an operation's argument or return type, or a custom
@@ -231,17 +237,7 @@ func (m *merger) subscriptions(def *ast.Definition) {
 			continue
 		}
 		ds := m.c.directives(fd.Directives, where, true, dirSubscribe, dirAuth)
-		op := &schema.Operation{Name: fd.Name}
-		for _, a := range fd.Arguments {
-			awhere := "argument " + a.Name + " of " + where
-			if argOf(op, a.Name) != nil {
-				m.c.add(a.Position, "", "%s is declared twice", awhere)
-				continue
-			}
-			t, _ := m.typeRef(a.Type, awhere, false)
-			op.Args = append(op.Args, &schema.TypeField{Name: a.Name, Type: t})
-		}
-		op.Returns, _ = m.typeRef(fd.Type, where, true)
+		op := m.signature(fd, where)
 		d := ds[dirSubscribe]
 		if d == nil {
 			m.c.add(fd.Position, `add @aws_subscribe(mutations: ["createNote"])`, "%s names no mutations", where)
