@@ -71,6 +71,9 @@ func TestGuestAndNoCredentials(t *testing.T) {
 		{"sigv4 without guests", false, header("Authorization", sigv4), Identity{}, "SigV4"},
 		{"api key mode disabled", true, header("x-api-key", "da2-x"), Identity{}, "not enabled"},
 		{"token mode disabled", true, header("Authorization", "a.b.c"), Identity{}, "not enabled"},
+		// authMode "none" subscriptions must send some authToken.
+		{"opaque token as guest", true, header("Authorization", "anything"), Identity{Provider: ProviderIdentityPool, Guest: true}, ""},
+		{"opaque token without guests", false, header("Authorization", "anything"), Identity{}, "not enabled"},
 		{"two api keys", true, http.Header{"X-Api-Key": {"a", "b"}}, Identity{}, "more than one"},
 	}
 	for _, tc := range tests {

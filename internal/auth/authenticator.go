@@ -155,6 +155,15 @@ func (a *Authenticator) authorization(ctx context.Context, value string) (Identi
 	if a.lambda != nil {
 		return a.lambda.authorize(ctx, cred.raw)
 	}
+	// The real client in authMode "none" must send some authToken for
+	// subscriptions (amplify-client-wire.md §6.4). With guests allowed and
+	// no custom authorizer to give it meaning, such an opaque value proves
+	// nothing and grants nothing a request without it would not: a guest.
+	// Anything shaped like a JWT is refused instead, so a token sent by
+	// mistake gets its error rather than silently less access.
+	if a.guest && strings.Count(cred.token, ".") != 2 {
+		return Identity{Provider: ProviderIdentityPool, Guest: true}, nil
+	}
 	if len(a.verifiers) == 0 {
 		return Identity{}, qerr.New(qerr.Unauthorized, "token authorization is not enabled for this API")
 	}

@@ -33,6 +33,7 @@ import (
 	"github.com/quarrydata/quarry/internal/sqlgen/mysql"
 	"github.com/quarrydata/quarry/internal/sqlgen/postgres"
 	"github.com/quarrydata/quarry/internal/sqlgen/sqlite"
+	"github.com/quarrydata/quarry/internal/tsresource"
 )
 
 // serveFlags configure sandbox and serve alike.
@@ -79,7 +80,7 @@ type built struct {
 // database and builds the engine. It does not touch the running server:
 // the caller swaps the result in only when everything succeeded.
 func (e *env) build(ctx context.Context, f *serveFlags, tokens *plan.Tokens) (*built, error) {
-	s, err := sdl.Load(f.dataDir)
+	s, err := loadSchema(ctx, f.dataDir)
 	if err != nil {
 		return nil, err
 	}
@@ -360,4 +361,20 @@ func (e *env) connectEvents(ctx context.Context, f *serveFlags, b *built, srv *s
 		unsubscribe()
 		_ = broker.Close()
 	}, nil
+}
+
+// loadSchema reads the schema from amplify/data: resource.ts through the
+// TypeScript front end when there is one, else the .graphql files.
+func loadSchema(ctx context.Context, dataDir string) (*schema.Schema, error) {
+	if !tsresource.Exists(dataDir) {
+		return sdl.Load(dataDir)
+	}
+	if _, err := os.Stat(filepath.Join(dataDir, "resource.graphql")); err == nil {
+		return nil, fmt.Errorf("%s has both resource.ts and resource.graphql: keep one (the TypeScript file holds the whole schema, generated part included)", dataDir)
+	}
+	files, err := tsresource.Files(ctx, projectRoot(dataDir), dataDir)
+	if err != nil {
+		return nil, err
+	}
+	return sdl.FromFiles(files)
 }

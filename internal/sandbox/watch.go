@@ -19,7 +19,7 @@ const Debounce = 200 * time.Millisecond
 
 // Watch calls changed after files in dir (and its sql/ subfolder, where
 // @sql(reference:) files usually live) stop changing, until ctx ends.
-// Only .graphql and .sql files count.
+// Only .graphql, .sql and .ts files count.
 func Watch(ctx context.Context, dir string, changed func()) error {
 	w, err := fsnotify.NewWatcher()
 	if err != nil {
@@ -45,7 +45,7 @@ func Watch(ctx context.Context, dir string, changed func()) error {
 				return nil
 			}
 			name := strings.ToLower(ev.Name)
-			if !strings.HasSuffix(name, ".graphql") && !strings.HasSuffix(name, ".sql") {
+			if !strings.HasSuffix(name, ".graphql") && !strings.HasSuffix(name, ".sql") && !strings.HasSuffix(name, ".ts") {
 				continue
 			}
 			if timer != nil {

@@ -69,10 +69,14 @@ func (c *collector) authModes(d *ast.Directive) *schema.AuthModes {
 			m.Default = name
 			enabled := map[string]bool{"apiKey": m.APIKey, "userPool": m.UserPool != nil, "oidc": m.OIDC != nil,
 				"lambda": m.Lambda != nil, "identityPool": m.IdentityPool}
-			// API keys and the sandbox's own user pool need no settings.
-			if name == "apiKey" {
+			// API keys, guests and the sandbox's own user pool need no
+			// settings.
+			switch {
+			case name == "apiKey":
 				m.APIKey = true
-			} else if !enabled[name] && name != "userPool" {
+			case name == "identityPool":
+				m.IdentityPool = true
+			case !enabled[name] && name != "userPool":
 				c.add(v.Position, "configure it with "+name+"AuthorizationMode: {...}", "the default mode %s is not configured", name)
 			}
 		}

@@ -201,6 +201,14 @@ func (m *merger) declareModel(def *ast.Definition, inferred bool) {
 		if v := a["schema"]; v != nil {
 			mo.Table.Schema, _ = m.c.str(v, "@refersTo(schema:)")
 		}
+		// transform() renames a model (renameModels) but leaves the
+		// relationships that name it under its table's name: let that
+		// name find it, as the reference's transformer does.
+		if mo.Table.Name != mo.Name && mo.Table.Name != "" {
+			if _, taken := m.modelAlias[mo.Table.Name]; !taken {
+				m.modelAlias[mo.Table.Name] = mo.Name
+			}
+		}
 	}
 	if d := ds[dirAuth]; d != nil {
 		mo.Auth, m.ruleSites = m.rulesAt(d, levelModel, mo)

@@ -66,6 +66,12 @@ func Load(dir string) (*schema.Schema, error) {
 		return nil, fmt.Errorf("no .graphql files in %s: generate one with `quarry generate schema-from-database --out %s`",
 			dir, filepath.Join(dir, "schema.sql.graphql"))
 	}
+	return FromFiles(files)
+}
+
+// FromFiles is Load for files read elsewhere (the TypeScript front end's
+// output, say).
+func FromFiles(files []File) (*schema.Schema, error) {
 	doc, err := Parse(files)
 	if err != nil {
 		return nil, err

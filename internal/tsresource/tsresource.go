@@ -1,0 +1,234 @@
+// Package tsresource is the TypeScript front end: it evaluates
+// amplify/data/resource.ts (and the schema.sql.ts it imports) with Node
+// and the project's own @aws-amplify/data-schema package, whose
+// transform() writes the SDL the sdl package reads. The project needs only
+// Node and `npm install`: '@aws-amplify/backend', which pulls in the AWS
+// CDK, is replaced by a light stand-in (defineData keeps its argument,
+// secret('NAME') names a secret of Quarry's store).
+package tsresource
+
+import (
+	"bytes"
+	"context"
+	_ "embed"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/quarrydata/quarry/internal/sdl"
+)
+
+//go:embed loader.mjs
+var loader []byte
+
+// FileName is the file that selects this front end.
+const FileName = "resource.ts"
+
+// Exists reports whether dataDir holds a resource.ts.
+func Exists(dataDir string) bool {
+	_, err := os.Stat(filepath.Join(dataDir, FileName))
+	return err == nil
+}
+
+// Error is a problem in the TypeScript, at its place.
+type Error struct {
+	File         string
+	Line, Column int
+	Message      string
+}
+
+func (e *Error) Error() string {
+	switch {
+	case e.Line > 0:
+		return fmt.Sprintf("%s:%d:%d: %s", e.File, e.Line, e.Column, e.Message)
+	case e.File != "":
+		return e.File + ": " + e.Message
+	}
+	return e.Message
+}
+
+type result struct {
+	OK      bool   `json:"ok"`
+	Message string `json:"message"`
+	File    string `json:"file"`
+	Line    int    `json:"line"`
+	Column  int    `json:"column"`
+	Parts   []struct {
+		SDL      string `json:"sdl"`
+		Database *struct {
+			Engine              string `json:"engine"`
+			Identifier          string `json:"identifier"`
+			ConnectionURISecret string `json:"connectionUriSecret"`
+			SSLCertSecret       string `json:"sslCertSecret"`
+		} `json:"database"`
+	} `json:"parts"`
+	AuthorizationModes map[string]any `json:"authorizationModes"`
+}
+
+// Files evaluates dataDir/resource.ts of the project at projectDir and
+// returns the schema files it stands for: a data-source file
+// (`extend schema @database(...)`) and the transform() SDL with the
+// authorization modes, named after resource.ts so problems point there.
+func Files(ctx context.Context, projectDir, dataDir string) ([]sdl.File, error) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		return nil, errors.New("amplify/data/resource.ts needs Node.js to evaluate: install Node 18 or newer (and run `npm install` in the project), or write the schema as resource.graphql")
+	}
+	work := filepath.Join(projectDir, ".quarry", "ts")
+	if err := os.MkdirAll(work, 0o755); err != nil {
+		return nil, fmt.Errorf("resource.ts: %w", err)
+	}
+	script := filepath.Join(work, "loader.mjs")
+	if err := os.WriteFile(script, loader, 0o644); err != nil {
+		return nil, fmt.Errorf("resource.ts: %w", err)
+	}
+	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
+	defer cancel()
+	cmd := exec.CommandContext(ctx, node, script, projectDir, dataDir, work)
+	var stdout, stderr bytes.Buffer
+	cmd.Stdout, cmd.Stderr = &stdout, &stderr
+	if err := cmd.Run(); err != nil {
+		return nil, fmt.Errorf("evaluate %s: %w: %s", filepath.Join(dataDir, FileName), err, strings.TrimSpace(stderr.String()))
+	}
+	var r result
+	if err := json.Unmarshal(bytes.TrimSpace(lastLine(stdout.Bytes())), &r); err != nil {
+		return nil, fmt.Errorf("evaluate %s: unexpected output %q", filepath.Join(dataDir, FileName), stdout.String())
+	}
+	if !r.OK {
+		return nil, &Error{File: r.File, Line: r.Line, Column: r.Column, Message: r.Message}
+	}
+	var db *struct {
+		Engine              string `json:"engine"`
+		Identifier          string `json:"identifier"`
+		ConnectionURISecret string `json:"connectionUriSecret"`
+		SSLCertSecret       string `json:"sslCertSecret"`
+	}
+	var sdls []string
+	for _, p := range r.Parts {
+		if p.Database == nil {
+			return nil, &Error{File: filepath.Join(dataDir, FileName), Message: "models not backed by the database (a.model() outside the generated schema.sql.ts) are not supported yet: declare them as tables and generate the schema again"}
+		}
+		if db != nil {
+			return nil, &Error{File: filepath.Join(dataDir, FileName), Message: "a.combine() of several SQL schemas is not supported yet: serve one database per API"}
+		}
+		db = p.Database
+		sdls = append(sdls, p.SDL)
+	}
+	if db == nil {
+		return nil, &Error{File: filepath.Join(dataDir, FileName), Message: "the schema has no database: build it from the generated schema.sql.ts (import { schema } from './schema.sql')"}
+	}
+	if db.ConnectionURISecret == "" {
+		return nil, &Error{File: filepath.Join(dataDir, FileName), Message: "the database's connectionUri must be secret('NAME'), a secret of Quarry's store"}
+	}
+	var head strings.Builder
+	fmt.Fprintf(&head, "extend schema @database(identifier: %s, engine: %s, connectionUriSecret: %s", quote(db.Identifier), quote(db.Engine), quote(db.ConnectionURISecret))
+	if db.SSLCertSecret != "" {
+		fmt.Fprintf(&head, ", sslCertSecret: %s", quote(db.SSLCertSecret))
+	}
+	head.WriteString(")\n")
+	body := strings.Join(sdls, "\n")
+	if len(r.AuthorizationModes) > 0 {
+		modes, err := authModes(r.AuthorizationModes)
+		if err != nil {
+			return nil, &Error{File: filepath.Join(dataDir, FileName), Message: err.Error()}
+		}
+		body = "extend schema @authorizationModes(" + modes + ")\n" + body
+	}
+	base := filepath.Join(dataDir, FileName)
+	return []sdl.File{
+		{Path: base + " (data source)", Text: head.String()},
+		{Path: base + " (transform() output)", Text: body},
+	}, nil
+}
+
+func lastLine(b []byte) []byte {
+	b = bytes.TrimRight(b, "\n")
+	if i := bytes.LastIndexByte(b, '\n'); i >= 0 {
+		return b[i+1:]
+	}
+	return b
+}
+
+// authModes writes defineData's authorizationModes as the arguments of
+// @authorizationModes. Quarry reads the reference's names; a Lambda
+// authorizer is a webhook here, so it takes url instead of function.
+func authModes(m map[string]any) (string, error) {
+	known := map[string][]string{
+		"apiKeyAuthorizationMode":       {"expiresInDays"},
+		"oidcAuthorizationMode":         {"oidcProviderName", "oidcIssuerUrl", "clientId", "groupsClaim", "usernameClaim"},
+		"userPoolAuthorizationMode":     {"userPoolId", "issuer", "clientId", "groupsClaim", "usernameClaim"},
+		"lambdaAuthorizationMode":       {"url", "timeToLiveInSeconds"},
+		"identityPoolAuthorizationMode": {},
+	}
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	var parts []string
+	for _, k := range keys {
+		v := m[k]
+		if k == "defaultAuthorizationMode" {
+			s, _ := v.(string)
+			parts = append(parts, k+": "+quote(s))
+			continue
+		}
+		fields, ok := known[k]
+		if !ok {
+			return "", fmt.Errorf("authorizationModes.%s is not supported by Quarry (it reads %s)", k, strings.Join(append([]string{"defaultAuthorizationMode"}, sortedKeys(known)...), ", "))
+		}
+		obj, _ := v.(map[string]any)
+		if k == "lambdaAuthorizationMode" && obj["url"] == nil {
+			return "", errors.New("authorizationModes.lambdaAuthorizationMode: Quarry calls an HTTP webhook, not a Lambda function: give { url: 'https://…', timeToLiveInSeconds: 300 }")
+		}
+		var kv []string
+		for _, f := range fields {
+			if x, ok := obj[f]; ok {
+				kv = append(kv, f+": "+literal(x))
+			}
+		}
+		parts = append(parts, k+": {"+strings.Join(kv, ", ")+"}")
+	}
+	return strings.Join(parts, ", "), nil
+}
+
+func sortedKeys(m map[string][]string) []string {
+	out := make([]string, 0, len(m))
+	for k := range m {
+		out = append(out, k)
+	}
+	sort.Strings(out)
+	return out
+}
+
+// quote writes s as a GraphQL string (JSON's escapes are GraphQL's).
+func quote(s string) string {
+	raw, _ := json.Marshal(s)
+	return string(raw)
+}
+
+// literal writes a JSON value as a GraphQL literal.
+func literal(v any) string {
+	switch x := v.(type) {
+	case string:
+		return quote(x)
+	case float64:
+		return strconv.FormatFloat(x, 'f', -1, 64)
+	case bool:
+		return strconv.FormatBool(x)
+	case []any:
+		items := make([]string, len(x))
+		for i, e := range x {
+			items[i] = literal(e)
+		}
+		return "[" + strings.Join(items, ", ") + "]"
+	}
+	return "null"
+}
