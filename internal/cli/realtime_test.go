@@ -43,8 +43,8 @@ func TestRealtimeRealClient(t *testing.T) {
 				Secret *string `json:"secret"`
 			}
 			var out struct {
-				KeyCreate, KeyUpdate, KeyDelete, Alice, Bob []note
-				Observed                                    []struct {
+				KeyCreate, KeyUpdate, KeyDelete, Alice, Bob, Custom []note
+				Observed                                            []struct {
 					IsSynced bool
 					Titles   []string
 				}
@@ -88,6 +88,11 @@ func TestRealtimeRealClient(t *testing.T) {
 			// owner rule does not cover them, gets nothing.
 			if got := titles(out.Alice); got != "rt-1,other" || out.Alice[0].Owner != owner("alice") {
 				t.Errorf("alice: %q %+v", got, out.Alice)
+			}
+			// client.subscriptions: createNote and updateNote results whose
+			// title is "rt-1" (the update renamed it away).
+			if got := titles(out.Custom); got != "rt-1" {
+				t.Errorf("custom subscription: %q", got)
 			}
 			if len(out.Bob) != 0 {
 				t.Errorf("bob received alice's notes: %+v", out.Bob)

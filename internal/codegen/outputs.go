@@ -134,7 +134,7 @@ func modelIntrospection(s *schema.Schema) (*object, error) {
 	for _, g := range []struct {
 		key string
 		ops []*schema.Operation
-	}{{"queries", s.Queries}, {"mutations", s.Mutations}} {
+	}{{"queries", s.Queries}, {"mutations", s.Mutations}, {"subscriptions", s.Subscriptions}} {
 		if len(g.ops) == 0 {
 			continue
 		}

@@ -19,7 +19,7 @@ Amplify.configure(JSON.parse(readFileSync(outputsPath, "utf8")), {
 const client = generateClient();
 const Note = client.models.note;
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-const out = { keyCreate: [], keyUpdate: [], keyDelete: [], alice: [], bob: [], observed: [], errors: [] };
+const out = { keyCreate: [], keyUpdate: [], keyDelete: [], alice: [], bob: [], observed: [], custom: [], errors: [] };
 const err = (where) => (e) => out.errors.push({ where, e: JSON.parse(JSON.stringify(e)) });
 
 const filter = { title: { beginsWith: "rt" } };
@@ -29,6 +29,8 @@ const subs = [
   Note.onDelete({ authMode: "apiKey" }).subscribe({ next: (n) => out.keyDelete.push(n), error: err("keyDelete") }),
   Note.onCreate({ authMode: "userPool" }).subscribe({ next: (n) => out.alice.push(n), error: err("alice") }),
   Note.onCreate({ authMode: "lambda", authToken: bobToken }).subscribe({ next: (n) => out.bob.push(n), error: err("bob") }),
+  // A custom subscription (@aws_subscribe) through client.subscriptions.
+  client.subscriptions.onNoteChange({ title: "rt-1" }, { authMode: "apiKey" }).subscribe({ next: (n) => out.custom.push(n), error: err("custom") }),
   Note.observeQuery({ filter, authMode: "apiKey" }).subscribe({
     next: ({ items, isSynced }) => out.observed.push({ isSynced, titles: items.map((i) => i.title).sort() }),
     error: err("observe"),
