@@ -33,7 +33,7 @@ func (e *env) runSandbox(ctx context.Context, f *serveFlags, ready func(url, key
 		return err
 	}
 	current := b
-	defer func() { current.db.Close() }()
+	defer func() { current.close() }()
 	none, _ := auth.New(auth.Config{})
 	srv := server.New(b.engine, none, e.log)
 	srv.RequestTimeout = f.reqTime
@@ -70,7 +70,7 @@ func (e *env) runSandbox(ctx context.Context, f *serveFlags, ready func(url, key
 		}
 		if err != nil {
 			if nb != nil {
-				nb.db.Close()
+				nb.close()
 			}
 			fmt.Fprintf(e.stderr, "\nThe schema has problems; still serving the last good one:\n%s\n", e.redact.Redact(err.Error()))
 			return
@@ -79,7 +79,7 @@ func (e *env) runSandbox(ctx context.Context, f *serveFlags, ready func(url, key
 		current = nb
 		srv.Swap(nb.engine)
 		// Requests that started on the old engine finish on it.
-		time.AfterFunc(30*time.Second, func() { old.db.Close() })
+		time.AfterFunc(30*time.Second, func() { old.close() })
 		fmt.Fprintf(e.stderr, "Reloaded the schema: %d models\n", len(nb.schema.Models))
 	}
 	go func() {

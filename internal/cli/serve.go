@@ -23,6 +23,7 @@ import (
 	"github.com/quarrydata/quarry/internal/connect"
 	"github.com/quarrydata/quarry/internal/exec"
 	"github.com/quarrydata/quarry/internal/introspect"
+	"github.com/quarrydata/quarry/internal/managed"
 	"github.com/quarrydata/quarry/internal/pipeline"
 	"github.com/quarrydata/quarry/internal/plan"
 	"github.com/quarrydata/quarry/internal/pubsub"
@@ -74,6 +75,15 @@ type built struct {
 	engine *pipeline.Engine
 	db     *connect.DB
 	schema *schema.Schema
+	// managed is Quarry's own database of managed models, when there are.
+	managed *connect.DB
+}
+
+func (b *built) close() {
+	b.db.Close()
+	if b.managed != nil {
+		b.managed.Close()
+	}
 }
 
 // build loads the schema files, connects, checks the schema against the
@@ -92,24 +102,41 @@ func (e *env) build(ctx context.Context, f *serveFlags, tokens *plan.Tokens) (*b
 	if err != nil {
 		return nil, err
 	}
-	cat, err := introspect.Read(ctx, db.SQL, db.Engine, introspect.Options{Database: db.Config.Database, Schemas: schemasOf(s)})
-	if err != nil {
-		db.Close()
+	b := &built{db: db, schema: s}
+	fail := func(err error) (*built, error) {
+		b.close()
 		return nil, err
 	}
-	if err := schema.Bind(s, cat); err != nil {
-		db.Close()
-		return nil, err
+	var tables, managedModels []*schema.Model
+	for _, m := range s.Models {
+		if m.Managed {
+			managedModels = append(managedModels, m)
+		} else {
+			tables = append(tables, m)
+		}
+	}
+	cat, err := introspect.Read(ctx, db.SQL, db.Engine, introspect.Options{Database: db.Config.Database, Schemas: schemasOf(s)})
+	if err != nil {
+		return fail(err)
+	}
+	if err := schema.Bind(&schema.Schema{Models: tables}, cat); err != nil {
+		return fail(err)
+	}
+	if len(managedModels) > 0 {
+		if b.managed, err = e.openManaged(ctx, f, managedModels); err != nil {
+			return fail(err)
+		}
+	}
+	if err := crossSourceRelationships(s); err != nil {
+		return fail(err)
 	}
 	a, err := api.Build(s)
 	if err != nil {
-		db.Close()
-		return nil, err
+		return fail(err)
 	}
 	compiler, err := compilerFor(db)
 	if err != nil {
-		db.Close()
-		return nil, err
+		return fail(err)
 	}
 	x := exec.New(db.SQL, exec.Options{PoolSize: f.pool, QueueWait: f.queueWait, StatementTimeout: f.stmtTime})
 	x.Observe = f.observeSQL
@@ -124,7 +151,75 @@ func (e *env) build(ctx context.Context, f *serveFlags, tokens *plan.Tokens) (*b
 		Debug:    f.debug,
 		Publish:  f.publish,
 	}
-	return &built{engine: eng, db: db, schema: s}, nil
+	if b.managed != nil {
+		mx := exec.New(b.managed.SQL, exec.Options{PoolSize: f.pool, QueueWait: f.queueWait, StatementTimeout: f.stmtTime})
+		mx.Observe = f.observeSQL
+		eng.Managed = &pipeline.Backend{Compiler: sqlite.Compiler{}, Exec: mx}
+	}
+	b.engine = eng
+	return b, nil
+}
+
+// openManaged opens Quarry's own database for managed models (an
+// embedded SQLite file, .quarry/managed.db in the project), brings its
+// tables in line with models, and binds them to it.
+func (e *env) openManaged(ctx context.Context, f *serveFlags, models []*schema.Model) (*connect.DB, error) {
+	dir := filepath.Join(projectRoot(f.dataDir), ".quarry")
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("managed models: %w", err)
+	}
+	path := filepath.Join(dir, "managed.db")
+	// connect refuses a missing file (a mistyped path to the user's
+	// database); this one is Quarry's to create.
+	fh, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
+	if err != nil {
+		return nil, fmt.Errorf("managed models: %w", err)
+	}
+	fh.Close()
+	cfg, err := connect.Parse("sqlite:" + path)
+	if err != nil {
+		return nil, err
+	}
+	db, err := connect.Open(ctx, cfg, connect.Options{ConnectTimeout: defaultConnectTimeout})
+	if err != nil {
+		return nil, fmt.Errorf("managed models: %w", err)
+	}
+	read := func() (*introspect.Catalog, error) {
+		return introspect.Read(ctx, db.SQL, db.Engine, introspect.Options{Database: db.Config.Database})
+	}
+	cat, err := read()
+	if err == nil {
+		var stmts, changes []string
+		if stmts, changes, err = managed.Plan(models, cat, sqlite.DDL{}); err == nil {
+			if err = managed.Apply(ctx, db.SQL, stmts); err == nil {
+				for _, c := range changes {
+					fmt.Fprintln(e.stderr, "Managed models: "+c)
+				}
+				if cat, err = read(); err == nil {
+					err = schema.Bind(&schema.Schema{Models: models}, cat)
+				}
+			}
+		}
+	}
+	if err != nil {
+		db.Close()
+		return nil, err
+	}
+	return db, nil
+}
+
+// crossSourceRelationships refuses relationships between a managed model
+// and a table of the user's database: they live in two databases, and a
+// root field is one statement in one of them.
+func crossSourceRelationships(s *schema.Schema) error {
+	for _, m := range s.Models {
+		for _, r := range m.Relationships {
+			if t := s.Model(r.Target); t != nil && t.Managed != m.Managed {
+				return fmt.Errorf("relationship %s.%s joins a managed model and a database table, which live in different databases: not supported", m.Name, r.Name)
+			}
+		}
+	}
+	return nil
 }
 
 // compilerFor is the one place that picks a SQL dialect.
@@ -197,7 +292,7 @@ named by --api-keys-secret: comma-separated keys, each optionally followed by
 			if err != nil {
 				return err
 			}
-			defer b.db.Close()
+			defer b.close()
 			// API keys are read only when the API accepts them: an API
 			// for signed-in users needs no key secret.
 			var keys []auth.APIKey

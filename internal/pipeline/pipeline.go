@@ -26,6 +26,7 @@ import (
 	"github.com/quarrydata/quarry/internal/plan"
 	"github.com/quarrydata/quarry/internal/pubsub"
 	"github.com/quarrydata/quarry/internal/qerr"
+	"github.com/quarrydata/quarry/internal/schema"
 	"github.com/quarrydata/quarry/internal/sqlgen"
 )
 
@@ -41,6 +42,9 @@ type Engine struct {
 	Debug bool
 	// Observe, when set, receives each stage's duration.
 	Observe func(stage string, d time.Duration)
+	// Managed, when set, serves the managed models (schema.Model.Managed),
+	// which live in Quarry's own database.
+	Managed *Backend
 	// Publish, when set, receives every change a mutation made, for
 	// subscriptions. It must not block.
 	Publish func(ctx context.Context, ev pubsub.Event)
@@ -227,41 +231,57 @@ func (e *Engine) nestedTokens(val []byte, p *plan.Pages) (json.RawMessage, error
 	return out.Bytes(), nil
 }
 
+// Backend is a database and its dialect.
+type Backend struct {
+	Compiler sqlgen.Compiler
+	Exec     *exec.Executor
+}
+
+// backend is where model m's rows live: the user's database, or Quarry's
+// own for managed models.
+func (e *Engine) backend(m *schema.Model) (sqlgen.Compiler, *exec.Executor) {
+	if m != nil && m.Managed && e.Managed != nil {
+		return e.Managed.Compiler, e.Managed.Exec
+	}
+	return e.Compiler, e.Exec
+}
+
 // runField compiles and executes one root field.
 func (e *Engine) runField(ctx context.Context, r plan.Root) (json.RawMessage, error) {
+	compiler, x := e.backend(r.Model)
 	switch {
 	case r.Typename != "":
 		return json.Marshal(r.Typename)
 	case r.Select != nil && r.Select.Single:
-		st, err := e.Compiler.Select(r.Select)
+		st, err := compiler.Select(r.Select)
 		if err != nil {
 			return nil, err
 		}
-		obj, err := e.Exec.One(ctx, st)
+		obj, err := x.One(ctx, st)
 		if obj == nil && err == nil {
 			obj = json.RawMessage("null")
 		}
 		return obj, err
 	case r.Select != nil:
-		return e.list(ctx, r)
+		return e.list(ctx, r, compiler, x)
 	case r.Insert != nil:
-		m, err := e.Compiler.Insert(r.Insert)
+		m, err := compiler.Insert(r.Insert)
 		if err != nil {
 			return nil, err
 		}
-		return e.mutate(ctx, m, "the row was not created")
+		return mutate(ctx, x, m, "the row was not created")
 	case r.Update != nil:
-		m, err := e.Compiler.Update(r.Update)
+		m, err := compiler.Update(r.Update)
 		if err != nil {
 			return nil, err
 		}
-		return e.mutate(ctx, m, missing(r.Update.Authorized))
+		return mutate(ctx, x, m, missing(r.Update.Authorized))
 	case r.Delete != nil:
-		m, err := e.Compiler.Delete(r.Delete)
+		m, err := compiler.Delete(r.Delete)
 		if err != nil {
 			return nil, err
 		}
-		return e.mutate(ctx, m, missing(r.Delete.Authorized))
+		return mutate(ctx, x, m, missing(r.Delete.Authorized))
 	case r.Custom != nil:
 		// The author's SQL returns rows of its own making, so the executor
 		// shapes them into the declared type in Go, not the database.
@@ -284,8 +304,8 @@ func missing(authorized bool) string {
 	return "no row matches the key and condition"
 }
 
-func (e *Engine) mutate(ctx context.Context, m sqlgen.Mutation, missing string) (json.RawMessage, error) {
-	obj, err := e.Exec.Mutate(ctx, m)
+func mutate(ctx context.Context, x *exec.Executor, m sqlgen.Mutation, missing string) (json.RawMessage, error) {
+	obj, err := x.Mutate(ctx, m)
 	if err != nil {
 		return nil, err
 	}
@@ -297,12 +317,12 @@ func (e *Engine) mutate(ctx context.Context, m sqlgen.Mutation, missing string) 
 
 // list runs a list and assembles its connection object around the rows'
 // JSON, which is copied, never re-encoded.
-func (e *Engine) list(ctx context.Context, r plan.Root) (json.RawMessage, error) {
-	st, err := e.Compiler.Select(r.Select)
+func (e *Engine) list(ctx context.Context, r plan.Root, compiler sqlgen.Compiler, x *exec.Executor) (json.RawMessage, error) {
+	st, err := compiler.Select(r.Select)
 	if err != nil {
 		return nil, err
 	}
-	rows, err := e.Exec.List(ctx, st)
+	rows, err := x.List(ctx, st)
 	if err != nil {
 		return nil, err
 	}

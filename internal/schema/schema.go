@@ -74,6 +74,10 @@ type Model struct {
 	Relationships []*Relationship
 	// Auth holds the model's own rules; empty means the global rules apply.
 	Auth []AuthRule
+	// Managed marks a model that is not a table of the user's database
+	// (the reference keeps such models in DynamoDB): Quarry stores it in
+	// its own database and creates and migrates its table.
+	Managed bool
 	// Disabled lists operations turned off through @model, by their
 	// generated names' kind: "get", "list", "create", "update", "delete",
 	// "onCreate", "onUpdate", "onDelete".

@@ -117,7 +117,7 @@ func (m *merger) declareModels(doc *ast.SchemaDocument, allowed bool) {
 			continue
 		}
 		switch {
-		case allowed:
+		case allowed || managedDecl(def):
 			m.declareModel(def, false)
 		case m.model(def.Name) != nil:
 			m.c.add(def.Position, "customise it with extend type "+def.Name,
@@ -187,7 +187,7 @@ func (m *merger) declareModel(def *ast.Definition, inferred bool) {
 	if len(def.Interfaces) > 0 {
 		m.c.add(def.Position, "", "models cannot implement interfaces")
 	}
-	mo := &schema.Model{Name: def.Name, Comment: def.Description, Table: schema.TableRef{Name: def.Name}}
+	mo := &schema.Model{Name: def.Name, Comment: def.Description, Table: schema.TableRef{Name: def.Name}, Managed: managedDecl(def)}
 	if d := ds[dirModel]; d != nil {
 		mo.Disabled = m.modelArgs(d, nil)
 	}
@@ -279,7 +279,9 @@ func (m *merger) declareModel(def *ast.Definition, inferred bool) {
 		}
 		mo.Fields = append(mo.Fields, f)
 	}
-	if keyAt == nil {
+	if mo.Managed {
+		implicitFields(mo, keyAt == nil)
+	} else if keyAt == nil {
 		m.c.add(def.Position, "mark the key: id: Int! @primaryKey, or for several columns a: Int! @primaryKey(sortKeyFields: [\"b\"])",
 			"model %s has no @primaryKey", def.Name)
 	}
@@ -438,4 +440,40 @@ func kindWord(k ast.DefinitionKind) string {
 		return "input"
 	}
 	return strings.ToLower(string(k))
+}
+
+// managedDecl reports whether a model declaration is a managed model: a
+// bare @model, with the reference's automatic timestamps (transform()
+// writes @model(timestamps: null) for every SQL model).
+func managedDecl(def *ast.Definition) bool {
+	d := def.Directives.ForName(dirModel)
+	return d != nil && d.Arguments.ForName("timestamps") == nil
+}
+
+// implicitFields adds what the reference adds to a managed model: an id
+// (a UUID the server makes) when no key is declared, createdAt and
+// updatedAt (filled by the server), and the owner field of each owner
+// rule.
+func implicitFields(mo *schema.Model, needsKey bool) {
+	if needsKey && mo.Field("id") == nil {
+		mo.Fields = append([]*schema.Field{{Name: "id", Column: "id", Type: schema.ID, Required: true}}, mo.Fields...)
+		mo.PrimaryKey = []string{"id"}
+	}
+	for _, name := range []string{"createdAt", "updatedAt"} {
+		if mo.Field(name) == nil {
+			mo.Fields = append(mo.Fields, &schema.Field{Name: name, Column: name, Type: schema.AWSDateTime, Required: true})
+		}
+	}
+	for _, r := range mo.Auth {
+		if r.Allow != "owner" {
+			continue
+		}
+		name := r.OwnerField
+		if name == "" {
+			name = "owner"
+		}
+		if mo.Field(name) == nil {
+			mo.Fields = append(mo.Fields, &schema.Field{Name: name, Column: name, Type: schema.String})
+		}
+	}
 }

@@ -86,7 +86,7 @@ extend type album @auth(rules: [{allow: public}])`, "2:20: rules of model album 
 extend type Query { q: Int @sql(statement: "SELECT 1") }`, "2:21: custom query q is declared twice"},
 		{"type named like a model", `type album { x: Int }`, "1:6: type album: the name is taken by model album (to customise the model write extend type album)"},
 		{"enum named like a scalar", `enum AWSJSON { A }`, "1:6: enum AWSJSON: the name is taken by the scalar AWSJSON"},
-		{"new model beside a generated schema", `type Thing @model { id: Int! @primaryKey }`, "1:6: type Thing @model: new models cannot be declared beside a generated schema"},
+		{"new SQL model beside a generated schema", `type Thing @model(timestamps: null) { id: Int! @primaryKey }`, "1:6: type Thing @model: new models cannot be declared beside a generated schema"},
 		{"input type", `input X { a: Int }`, "1:7: input X: input definitions are not supported"},
 		{"subscription without mutations", `type Subscription { s: Int }`, `1:21: custom subscription s names no mutations (add @aws_subscribe(mutations: ["createNote"]))`},
 		{"subscription with an empty list", `type Subscription { s: Int @aws_subscribe(mutations: []) }`, "custom subscription s: mutations is empty"},

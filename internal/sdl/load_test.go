@@ -138,6 +138,25 @@ func TestCustomisations(t *testing.T) {
 		sql      map[string]string
 		check    func(t *testing.T, s *schema.Schema)
 	}{{
+		name:     "a managed model: implicit id, timestamps and owner",
+		resource: `type Todo @model @auth(rules: [{allow: owner}]) { content: String done: Boolean }`,
+		check: func(t *testing.T, s *schema.Schema) {
+			m := s.Model("Todo")
+			if m == nil || !m.Managed || m.Table.Name != "Todo" || strings.Join(m.PrimaryKey, ",") != "id" {
+				t.Fatalf("Todo: %+v", m)
+			}
+			var names []string
+			for _, f := range m.Fields {
+				names = append(names, f.Name+":"+f.Type)
+			}
+			if got := strings.Join(names, " "); got != "id:ID content:String done:Boolean createdAt:AWSDateTime updatedAt:AWSDateTime owner:String" {
+				t.Errorf("fields %s", got)
+			}
+			if s.Model("album").Managed {
+				t.Error("a generated model is managed")
+			}
+		},
+	}, {
 		name: "authorization modes",
 		resource: `extend schema @authorizationModes(defaultAuthorizationMode: userPool,
   apiKeyAuthorizationMode: {expiresInDays: 30},

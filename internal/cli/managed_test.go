@@ -1,0 +1,104 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/quarrydata/quarry/internal/testdb"
+)
+
+// TestManagedModels declares a model that is not a table of the database
+// beside a generated schema: Quarry stores it in .quarry/managed.db with
+// the reference's implicit fields, serves it with the same API and rules,
+// adds columns when fields are added, and refuses a change that could lose
+// data.
+func TestManagedModels(t *testing.T) {
+	testdb.Each(t, func(t *testing.T, db *testdb.DB) {
+		db.Exec(t, map[string]string{
+			testdb.Postgres: "CREATE TABLE venue (id serial PRIMARY KEY, name text)",
+			testdb.MySQL:    "CREATE TABLE venue (id INT AUTO_INCREMENT PRIMARY KEY, name VARCHAR(50))",
+			testdb.SQLite:   "CREATE TABLE venue (id INTEGER PRIMARY KEY, name TEXT)",
+		}[db.Engine])
+		project, dataDir := generatedProject(t, db)
+		resource := filepath.Join(dataDir, "resource.graphql")
+		write := func(text string) {
+			t.Helper()
+			if err := os.WriteFile(resource, []byte(text), 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+		write(`extend type venue @auth(rules: [{allow: public}])
+type Todo @model @auth(rules: [{allow: owner}, {allow: public, operations: [read]}]) {
+  content: String!
+  done: Boolean
+}`)
+		a := &authzAPI{project: project, tokens: map[string]string{}}
+		a.url, a.key = startSandbox(t, project, false, nil)
+		for _, u := range []string{"alice", "bob"} {
+			code, tok, errs := run(t, "", "sandbox", "token", "--project", project, "--user", u, "--url", a.url)
+			if code != 0 {
+				t.Fatal(errs)
+			}
+			a.tokens[u] = strings.TrimSpace(tok)
+		}
+		r := a.call(t, "alice", `mutation { createTodo(input: {content: "buy milk"}) { id content done owner createdAt updatedAt } }`)
+		if len(r.errs) != 0 {
+			t.Fatalf("create: %+v", r.errs)
+		}
+		todo := r.data["createTodo"].(map[string]any)
+		id, _ := todo["id"].(string)
+		if len(id) != 36 || todo["owner"] != owner("alice") || !strings.HasSuffix(todo["createdAt"].(string), "Z") || todo["createdAt"] != todo["updatedAt"] {
+			t.Errorf("created %v", todo)
+		}
+		if r := a.call(t, "bob", `mutation { updateTodo(input: {id: "`+id+`", done: true}) { id } }`); len(r.errs) != 1 || r.errs[0].ErrorType != "ConditionalCheckFailedException" {
+			t.Errorf("bob updates alice's todo: %+v", r.errs)
+		}
+		r = a.call(t, "alice", `mutation { updateTodo(input: {id: "`+id+`", done: true}) { done updatedAt } }`)
+		if len(r.errs) != 0 || r.data["updateTodo"].(map[string]any)["done"] != true {
+			t.Errorf("update: %v %+v", r.data, r.errs)
+		}
+		r = a.call(t, "key", `{ listTodos { items { id content done } } listVenues { items { id } } }`)
+		if got := fmt.Sprint(r.data["listTodos"]); len(r.errs) != 0 || got != "map[items:[map[content:buy milk done:true id:"+id+"]]]" {
+			t.Errorf("list: %v %+v", r.data, r.errs)
+		}
+		if _, err := os.Stat(filepath.Join(project, ".quarry", "managed.db")); err != nil {
+			t.Errorf("no managed database: %v", err)
+		}
+
+		// Adding a field adds a column; the row keeps its data.
+		write(`extend type venue @auth(rules: [{allow: public}])
+type Todo @model @auth(rules: [{allow: owner}, {allow: public, operations: [read]}]) {
+  content: String!
+  done: Boolean
+  priority: Int
+}`)
+		deadline := time.Now().Add(15 * time.Second)
+		for {
+			r = a.call(t, "key", `{ listTodos { items { content priority } } }`)
+			if len(r.errs) == 0 || time.Now().After(deadline) {
+				break
+			}
+			time.Sleep(200 * time.Millisecond)
+		}
+		if len(r.errs) != 0 || !strings.Contains(fmt.Sprint(r.data), "buy milk") {
+			t.Errorf("after adding a field: %v %+v", r.data, r.errs)
+		}
+
+		// Changing a stored field's type is refused, with the reason.
+		write(`type Todo @model { content: Int! done: Boolean priority: Int }`)
+		stderr := &syncBuffer{}
+		e := newEnv(strings.NewReader(""), io.Discard, stderr)
+		e.projectFlag = project
+		f := &serveFlags{host: "127.0.0.1", dataDir: dataDir, pool: 2, queueWait: time.Second, stmtTime: time.Second}
+		_, err := e.build(context.Background(), f, nil)
+		if err == nil || !strings.Contains(err.Error(), "Todo.content is stored as TEXT") || !strings.Contains(err.Error(), "could lose data") {
+			t.Errorf("type change: %v", err)
+		}
+	})
+}
