@@ -35,10 +35,16 @@ const sqlSchema = generatedSqlSchema
       .authorization(allow => allow.authenticated()),
   });
 
-export type Schema = ClientSchema<typeof sqlSchema>;
+// A model that is not a table (the reference keeps it in DynamoDB).
+const schema = a.schema({
+  Todo: a.model({ content: a.string(), done: a.boolean() }).authorization(allow => [allow.owner(), allow.guest().to(['read'])]),
+});
+const combined = a.combine([schema, sqlSchema]);
+
+export type Schema = ClientSchema<typeof combined>;
 
 export const data = defineData({
-  schema: sqlSchema,
+  schema: combined,
   authorizationModes: { defaultAuthorizationMode: 'apiKey', apiKeyAuthorizationMode: { expiresInDays: 30 } },
 });
 `
@@ -99,6 +105,10 @@ INSERT INTO venues (name) VALUES ('Hall');`,
 					Data   json.RawMessage
 					Errors []struct{ ErrorType string }
 				}
+				TodoCreate, Todos struct {
+					Data   json.RawMessage
+					Errors []struct{ ErrorType string }
+				}
 				Events   []struct{ Name, Owner string }
 				SubError any
 			}
@@ -124,6 +134,12 @@ INSERT INTO venues (name) VALUES ('Hall');`,
 			}
 			if len(out.Renamed.Errors) != 0 || !strings.Contains(string(out.Get.Data), `launch (moved)`) {
 				t.Errorf("custom mutation (SQL file)")
+			}
+			// The managed model: created by a signed-in user (owner filled,
+			// UUID id), read by guests.
+			if len(out.TodoCreate.Errors) != 0 || !strings.Contains(string(out.TodoCreate.Data), `::alice"`) ||
+				len(out.Todos.Errors) != 0 || !strings.Contains(string(out.Todos.Data), `"content":"write docs"`) {
+				t.Errorf("managed model Todo")
 			}
 			if out.SubError != nil || len(out.Events) != 1 || out.Events[0].Name != "launch" {
 				t.Errorf("guest subscription: %+v %v", out.Events, out.SubError)

@@ -112,8 +112,11 @@ func Files(ctx context.Context, projectDir, dataDir string) ([]sdl.File, error) 
 	}
 	var sdls []string
 	for _, p := range r.Parts {
-		if p.Database == nil {
-			return nil, &Error{File: filepath.Join(dataDir, FileName), Message: "models not backed by the database (a.model() outside the generated schema.sql.ts) are not supported yet: declare them as tables and generate the schema again"}
+		if p.Database == nil || p.Database.Engine == "dynamodb" {
+			// a.model()s of a.schema(): the reference keeps them in
+			// DynamoDB, Quarry in its own database (managed models).
+			sdls = append(sdls, p.SDL)
+			continue
 		}
 		if db != nil {
 			return nil, &Error{File: filepath.Join(dataDir, FileName), Message: "a.combine() of several SQL schemas is not supported yet: serve one database per API"}

@@ -31,6 +31,8 @@ out.userCreate = await user.models.Event.create({ name: "launch", venue_id: 1 })
 out.byName = await guest.queries.listEventWithName({ name: "launch" });
 out.renamed = await user.mutations.renameEvent({ id: out.userCreate.data.id, name: "launch (moved)" });
 out.get = await guest.models.Event.get({ id: out.userCreate.data.id });
+out.todoCreate = await user.models.Todo.create({ content: "write docs" });
+out.todos = await guest.models.Todo.list();
 await sleep(1000);
 sub.unsubscribe();
 console.log(JSON.stringify(out));
