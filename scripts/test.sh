@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every Quarry test on a fresh Debian machine: installs and starts
-# PostgreSQL, MariaDB and NATS when they are not already reachable, installs the
+# PostgreSQL, MariaDB and NATS when they are not already reachable, and
+# Chromium when it is missing, installs the
 # Node packages the tests use, then runs gofmt, go vet, staticcheck and
 # go test -race ./... . Set QUARRY_TEST_POSTGRES_URL / QUARRY_TEST_MYSQL_URL
 # to use other servers (then nothing is installed or started).
@@ -58,6 +59,9 @@ if [ -z "${QUARRY_TEST_NATS:-}" ] && ! reachable 4222; then
   as_root start-stop-daemon --start --oknodo --background --exec "$bin" -- -a 127.0.0.1 -p 4222
   wait_for 4222 NATS
 fi
+
+# The browser test (internal/cli/browser_test.go) drives Debian's Chromium.
+command -v chromium >/dev/null || { log "installing Chromium"; apt_install chromium; }
 
 if ! command -v node >/dev/null || ! command -v npm >/dev/null; then
   log "installing Node.js"
