@@ -17,10 +17,10 @@ const walkthroughResource = `import { type ClientSchema, a, defineData } from '@
 import { schema as generatedSqlSchema } from './schema.sql';
 
 const sqlSchema = generatedSqlSchema
-  .authorization(allow => allow.guest())
+  .authorization(allow => [allow.guest(), allow.publicApiKey()])
   .renameModels(() => [['events', 'Event'], ['venues', 'Venue']])
   .setAuthorization((models) => [
-    models.Event.authorization(allow => [allow.guest().to(['read']), allow.owner()]),
+    models.Event.authorization(allow => [allow.guest().to(['read']), allow.publicApiKey().to(['read']), allow.owner(), allow.group('Admin')]),
   ])
   .addToSchema({
     listEventWithName: a.query()
@@ -87,16 +87,20 @@ INSERT INTO venues (name) VALUES ('Hall');`,
 			must(os.WriteFile(filepath.Join(dataDir, "sql", "renameEvent.sql"), []byte("UPDATE events SET name = :name WHERE id = :id"), 0o644))
 
 			url, _ := startSandbox(t, project, false, nil)
-			code, tok, errs := run(t, "", "sandbox", "token", "--project", project, "--user", "alice", "--url", url)
-			if code != 0 {
-				t.Fatal(errs)
+			token := func(args ...string) string {
+				code, tok, errs := run(t, "", append([]string{"sandbox", "token", "--project", project, "--url", url}, args...)...)
+				if code != 0 {
+					t.Fatal(errs)
+				}
+				return strings.TrimSpace(tok)
 			}
+			alice, carol := token("--user", "alice"), token("--user", "carol", "--groups", "Admin")
 			e := newEnv(strings.NewReader(""), nil, nil)
 			e.projectFlag = project
 			_, caPath, err := e.sandboxTLS("127.0.0.1")
 			must(err)
 			raw := runNode(t, []string{"NODE_EXTRA_CA_CERTS=" + caPath}, "client-walkthrough.mjs",
-				filepath.Join(project, "amplify_outputs.json"), strings.TrimSpace(tok))
+				filepath.Join(project, "amplify_outputs.json"), alice, carol)
 			var out struct {
 				Venues struct {
 					Data []struct{ Name string }
@@ -105,9 +109,13 @@ INSERT INTO venues (name) VALUES ('Hall');`,
 					Data   json.RawMessage
 					Errors []struct{ ErrorType string }
 				}
-				TodoCreate, Todos struct {
+				TodoCreate, Todos, KeyList, KeyCreate, Update, AdminUpdate, Delete, AfterDelete struct {
 					Data   json.RawMessage
 					Errors []struct{ ErrorType string }
+				}
+				Observed []struct {
+					IsSynced bool
+					Names    []string
 				}
 				Events   []struct{ Name, Owner string }
 				SubError any
@@ -140,6 +148,20 @@ INSERT INTO venues (name) VALUES ('Hall');`,
 			if len(out.TodoCreate.Errors) != 0 || !strings.Contains(string(out.TodoCreate.Data), `::alice"`) ||
 				len(out.Todos.Errors) != 0 || !strings.Contains(string(out.Todos.Data), `"content":"write docs"`) {
 				t.Errorf("managed model Todo")
+			}
+			// API key: reads, may not write events.
+			if len(out.KeyList.Errors) != 0 || !strings.Contains(string(out.KeyList.Data), `"launch`) ||
+				len(out.KeyCreate.Errors) != 1 || out.KeyCreate.Errors[0].ErrorType != "Unauthorized" {
+				t.Errorf("api key")
+			}
+			// Owner updates; the Admin group updates anyone's; the owner deletes.
+			if len(out.Update.Errors) != 0 || len(out.AdminUpdate.Errors) != 0 || !strings.Contains(string(out.AdminUpdate.Data), `"launch (by admin)"`) ||
+				len(out.Delete.Errors) != 0 || string(out.AfterDelete.Data) != "null" {
+				t.Errorf("update/delete")
+			}
+			// observeQuery as a guest: synced list, then the changes.
+			if n := len(out.Observed); n < 2 || !out.Observed[n-1].IsSynced || len(out.Observed[n-1].Names) != 0 {
+				t.Errorf("observeQuery: %+v", out.Observed)
 			}
 			if out.SubError != nil || len(out.Events) != 1 || out.Events[0].Name != "launch" {
 				t.Errorf("guest subscription: %+v %v", out.Events, out.SubError)
