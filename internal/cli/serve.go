@@ -50,6 +50,9 @@ type serveFlags struct {
 	// broker is the URL of the NATS server that shares change events
 	// between instances; empty means in process.
 	broker string
+	// managedSecret names the secret holding the URI of the database for
+	// managed models; empty means .quarry/managed.db (SQLite).
+	managedSecret string
 	// observeSQL, when set, sees every statement the engine's executor
 	// sends (exec.Executor.Observe). No flag sets it: tests use it to
 	// count the statements one request costs.
@@ -66,6 +69,7 @@ func (e *env) addServeFlags(cmd *cobra.Command, f *serveFlags, defaultHost strin
 	cmd.Flags().DurationVar(&f.queueWait, "queue-wait", 5*time.Second, "how long a request waits for a connection before failing with \"database busy\"")
 	cmd.Flags().DurationVar(&f.stmtTime, "statement-timeout", 10*time.Second, "longest a statement may run")
 	cmd.Flags().DurationVar(&f.reqTime, "request-timeout", 30*time.Second, "longest a whole request may take, all its root fields together")
+	cmd.Flags().StringVar(&f.managedSecret, "managed-uri-secret", "", "secret holding the URI of a PostgreSQL or MySQL database for managed models (models that are not tables of your database); default: .quarry/managed.db, SQLite")
 	cmd.Flags().StringVar(&f.broker, "broker", "", "NATS server (nats://host:4222) through which several instances share change events for subscriptions; default: in process")
 	cmd.Flags().BoolVar(&f.debug, "debug", os.Getenv("DEBUG_MODE") == "true", "show database errors to clients (default from DEBUG_MODE=true); the log always has them")
 }
@@ -152,37 +156,53 @@ func (e *env) build(ctx context.Context, f *serveFlags, tokens *plan.Tokens) (*b
 		Publish:  f.publish,
 	}
 	if b.managed != nil {
+		mc, err := compilerFor(b.managed)
+		if err != nil {
+			return fail(err)
+		}
 		mx := exec.New(b.managed.SQL, exec.Options{PoolSize: f.pool, QueueWait: f.queueWait, StatementTimeout: f.stmtTime})
 		mx.Observe = f.observeSQL
-		eng.Managed = &pipeline.Backend{Compiler: sqlite.Compiler{}, Exec: mx}
+		eng.Managed = &pipeline.Backend{Compiler: mc, Exec: mx}
 	}
 	b.engine = eng
 	return b, nil
 }
 
-// openManaged opens Quarry's own database for managed models (an
-// embedded SQLite file, .quarry/managed.db in the project), brings its
-// tables in line with models, and binds them to it.
+// openManaged opens the database of managed models (an embedded SQLite
+// file, .quarry/managed.db in the project, unless --managed-uri-secret
+// names one), brings its tables in line with models, and binds them.
 func (e *env) openManaged(ctx context.Context, f *serveFlags, models []*schema.Model) (*connect.DB, error) {
-	dir := filepath.Join(projectRoot(f.dataDir), ".quarry")
-	if err := os.MkdirAll(dir, 0o700); err != nil {
-		return nil, fmt.Errorf("managed models: %w", err)
+	var db *connect.DB
+	if f.managedSecret != "" {
+		var err error
+		if db, err = e.open(ctx, &sourceFlags{uriSecret: f.managedSecret, timeout: defaultConnectTimeout}, false); err != nil {
+			return nil, fmt.Errorf("managed models: %w", err)
+		}
+	} else {
+		dir := filepath.Join(projectRoot(f.dataDir), ".quarry")
+		if err := os.MkdirAll(dir, 0o700); err != nil {
+			return nil, fmt.Errorf("managed models: %w", err)
+		}
+		path := filepath.Join(dir, "managed.db")
+		// connect refuses a missing file (a mistyped path to the user's
+		// database); this one is Quarry's to create.
+		fh, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
+		if err != nil {
+			return nil, fmt.Errorf("managed models: %w", err)
+		}
+		fh.Close()
+		cfg, err := connect.Parse("sqlite:" + path)
+		if err != nil {
+			return nil, err
+		}
+		if db, err = connect.Open(ctx, cfg, connect.Options{ConnectTimeout: defaultConnectTimeout}); err != nil {
+			return nil, fmt.Errorf("managed models: %w", err)
+		}
 	}
-	path := filepath.Join(dir, "managed.db")
-	// connect refuses a missing file (a mistyped path to the user's
-	// database); this one is Quarry's to create.
-	fh, err := os.OpenFile(path, os.O_CREATE|os.O_RDWR, 0o600)
+	ddl, err := ddlFor(db)
 	if err != nil {
-		return nil, fmt.Errorf("managed models: %w", err)
-	}
-	fh.Close()
-	cfg, err := connect.Parse("sqlite:" + path)
-	if err != nil {
+		db.Close()
 		return nil, err
-	}
-	db, err := connect.Open(ctx, cfg, connect.Options{ConnectTimeout: defaultConnectTimeout})
-	if err != nil {
-		return nil, fmt.Errorf("managed models: %w", err)
 	}
 	read := func() (*introspect.Catalog, error) {
 		return introspect.Read(ctx, db.SQL, db.Engine, introspect.Options{Database: db.Config.Database})
@@ -190,7 +210,7 @@ func (e *env) openManaged(ctx context.Context, f *serveFlags, models []*schema.M
 	cat, err := read()
 	if err == nil {
 		var stmts, changes []string
-		if stmts, changes, err = managed.Plan(models, cat, sqlite.DDL{}); err == nil {
+		if stmts, changes, err = managed.Plan(models, cat, ddl); err == nil {
 			if err = managed.Apply(ctx, db.SQL, stmts); err == nil {
 				for _, c := range changes {
 					fmt.Fprintln(e.stderr, "Managed models: "+c)
@@ -220,6 +240,19 @@ func crossSourceRelationships(s *schema.Schema) error {
 		}
 	}
 	return nil
+}
+
+// ddlFor picks the dialect that creates managed models' tables.
+func ddlFor(db *connect.DB) (managed.DDL, error) {
+	switch db.Engine {
+	case connect.Postgres:
+		return postgres.DDL(), nil
+	case connect.MySQL:
+		return mysql.DDL{}, nil
+	case connect.SQLite:
+		return sqlite.DDL(), nil
+	}
+	return nil, fmt.Errorf("no DDL for engine %q", db.Engine)
 }
 
 // compilerFor is the one place that picks a SQL dialect.

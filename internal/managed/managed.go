@@ -17,6 +17,8 @@ import (
 // DDL writes one engine's statements (sqlgen/<engine>).
 type DDL interface {
 	ColumnType(f *schema.Field) (string, error)
+	// Matches reports whether a stored column already holds f's type.
+	Matches(c *introspect.Column, f *schema.Field) bool
 	CreateTable(m *schema.Model) (string, error)
 	AddColumn(m *schema.Model, f *schema.Field) (string, error)
 }
@@ -57,7 +59,7 @@ func Plan(models []*schema.Model, cat *introspect.Catalog, ddl DDL) (stmts, chan
 				changes = append(changes, fmt.Sprintf("added %s.%s", m.Name, f.Name))
 				continue
 			}
-			if !strings.EqualFold(c.ColumnType, want) && !strings.EqualFold(c.DataType, want) {
+			if !ddl.Matches(c, f) {
 				refused = append(refused, fmt.Sprintf("%s.%s is stored as %s, and the schema now makes it %s (stored as %s)", m.Name, f.Name, c.ColumnType, f.Type, want))
 			}
 		}
