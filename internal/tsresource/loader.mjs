@@ -20,11 +20,43 @@ function fail(message, file, line, column) {
   process.exit(0);
 }
 
-let ts;
+// TypeScript to JavaScript: the project's typescript (5.x has the
+// transpileModule API; 7.x, the native compiler, has no JavaScript API),
+// else Node's own type stripping (Node 22.13+).
+let transpile;
 try {
-  ts = requireFromProject("typescript");
+  const ts = requireFromProject("typescript");
+  if (typeof ts.transpileModule === "function") {
+    transpile = (path, text) => {
+      const result = ts.transpileModule(text, {
+        compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
+        fileName: path,
+        reportDiagnostics: true,
+      });
+      for (const d of result.diagnostics ?? []) {
+        const { line, character } = d.file.getLineAndCharacterOfPosition(d.start ?? 0);
+        fail(ts.flattenDiagnosticMessageText(d.messageText, "\n"), path, line + 1, character + 1);
+      }
+      return result.outputText;
+    };
+  }
 } catch {
-  fail("the project has no `typescript` package: run `npm install --save-dev typescript @aws-amplify/data-schema` in " + projectDir);
+  // no typescript package: try Node's below
+}
+if (!transpile) {
+  const nodeModule = await import("node:module");
+  if (typeof nodeModule.stripTypeScriptTypes === "function") {
+    transpile = (path, text) => {
+      try {
+        return nodeModule.stripTypeScriptTypes(text, { mode: "transform" });
+      } catch (e) {
+        fail(String(e && e.message || e), path);
+      }
+    };
+  } else {
+    fail("cannot read TypeScript here: run `npm install --save-dev typescript@5` in " + projectDir +
+      " (TypeScript 7 has no JavaScript API; Node 22.13 or newer can also strip types itself)");
+  }
 }
 try {
   requireFromProject.resolve("@aws-amplify/data-schema");
@@ -49,16 +81,7 @@ export function secret(name) {
 // Transpile every .ts file; syntax errors stop here, with their place.
 for (const name of readdirSync(dataDir).filter((n) => n.endsWith(".ts") && !n.endsWith(".d.ts"))) {
   const path = join(dataDir, name);
-  const result = ts.transpileModule(readFileSync(path, "utf8"), {
-    compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
-    fileName: path,
-    reportDiagnostics: true,
-  });
-  for (const d of result.diagnostics ?? []) {
-    const { line, character } = d.file.getLineAndCharacterOfPosition(d.start ?? 0);
-    fail(ts.flattenDiagnosticMessageText(d.messageText, "\n"), path, line + 1, character + 1);
-  }
-  const js = result.outputText
+  const js = transpile(path, readFileSync(path, "utf8"))
     .replace(/from\s+(['"])@aws-amplify\/backend\1/g, `from ${JSON.stringify(pathToFileURL(backend).href)}`)
     .replace(/from\s+(['"])(\.{1,2}\/[^'"]+?)(\.js|\.ts)?\1/g, (m, q, p) => `from ${q}${p}.mjs${q}`);
   writeFileSync(join(workDir, name.replace(/\.ts$/, ".mjs")), js);
