@@ -32,6 +32,7 @@ import (
 	"github.com/quarrydata/quarry/internal/plan"
 	"github.com/quarrydata/quarry/internal/schema"
 	"github.com/quarrydata/quarry/internal/server"
+	"github.com/quarrydata/quarry/internal/sqlgen"
 	"github.com/quarrydata/quarry/internal/sqlgen/postgres"
 	"github.com/quarrydata/quarry/internal/testdb"
 )
@@ -298,28 +299,9 @@ func startQuarry(b *testing.B, uri string) (string, *pipeline.Engine, *sql.DB) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	s, err := schema.FromCatalog(cat, schema.Database{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	a, err := api.Build(s)
-	if err != nil {
-		b.Fatal(err)
-	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
-	eng := &pipeline.Engine{
-		API: a,
-		Planner: &plan.Builder{API: a, Tokens: plan.NewTokens([]byte("benchmark token key")),
-			Now:   func() string { return time.Now().UTC().Format("2006-01-02T15:04:05.000Z") },
-			NewID: uuid.NewString},
-		Compiler: postgres.Compiler{},
-		Exec:     exec.New(cdb.SQL, exec.Options{PoolSize: clients}),
-		Log:      log,
-	}
-	authn, err := auth.New(auth.Config{APIKeys: []auth.APIKey{{ID: "bench", Value: benchKey}}})
-	if err != nil {
-		b.Fatal(err)
-	}
+	eng := benchEngine(b, cat, postgres.Compiler{}, exec.New(cdb.SQL, exec.Options{PoolSize: clients}), log)
+	authn := benchAuth(b)
 	srv := server.New(eng, authn, log)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -576,4 +558,36 @@ func (c *loadConn) roundTrip(host, path string, body []byte) (keep bool, err err
 		return false, fmt.Errorf("status %d: %.500s", resp.StatusCode, raw)
 	}
 	return !resp.Close, nil
+}
+
+// benchEngine builds the API and engine `quarry serve` builds for cat.
+func benchEngine(b *testing.B, cat *introspect.Catalog, compiler sqlgen.Compiler, x *exec.Executor, log *slog.Logger) *pipeline.Engine {
+	b.Helper()
+	s, err := schema.FromCatalog(cat, schema.Database{Engine: cat.Engine})
+	if err != nil {
+		b.Fatal(err)
+	}
+	a, err := api.Build(s)
+	if err != nil {
+		b.Fatal(err)
+	}
+	return &pipeline.Engine{
+		API: a,
+		Planner: &plan.Builder{API: a, Tokens: plan.NewTokens([]byte("benchmark token key")),
+			Now:   func() string { return time.Now().UTC().Format("2006-01-02T15:04:05.000Z") },
+			NewID: uuid.NewString},
+		Compiler: compiler,
+		Exec:     x,
+		Log:      log,
+	}
+}
+
+// benchAuth accepts the benchmark's API key.
+func benchAuth(b *testing.B) *auth.Authenticator {
+	b.Helper()
+	authn, err := auth.New(auth.Config{APIKeys: []auth.APIKey{{ID: "bench", Value: benchKey}}})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return authn
 }

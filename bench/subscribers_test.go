@@ -24,7 +24,7 @@ import (
 	"net"
 	"net/http"
 	"os"
-	"os/exec"
+	osexec "os/exec"
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
@@ -39,14 +39,9 @@ import (
 	"github.com/coder/websocket"
 	_ "modernc.org/sqlite"
 
-	"github.com/quarrydata/quarry/internal/api"
-	"github.com/quarrydata/quarry/internal/auth"
-	qexec "github.com/quarrydata/quarry/internal/exec"
+	"github.com/quarrydata/quarry/internal/exec"
 	"github.com/quarrydata/quarry/internal/introspect"
-	"github.com/quarrydata/quarry/internal/pipeline"
-	"github.com/quarrydata/quarry/internal/plan"
 	"github.com/quarrydata/quarry/internal/pubsub"
-	"github.com/quarrydata/quarry/internal/schema"
 	"github.com/quarrydata/quarry/internal/server"
 	"github.com/quarrydata/quarry/internal/sqlgen/sqlite"
 )
@@ -118,7 +113,7 @@ type delivery struct {
 func measureSubscribers(b *testing.B, n int, url string, srv *server.Server, fire func(sent int64) error) delivery {
 	b.Helper()
 	before := serverMemory()
-	cmd := exec.Command(os.Args[0], "-test.run", "^$")
+	cmd := osexec.Command(os.Args[0], "-test.run", "^$")
 	cmd.Env = append(os.Environ(), "QUARRY_BENCH_ROLE=subscribers", "QUARRY_BENCH_URL="+url,
 		"QUARRY_BENCH_SUBSCRIBERS="+strconv.Itoa(n), "QUARRY_BENCH_EVENTS="+strconv.Itoa(subscriberEvents))
 	stdout, _ := cmd.StdoutPipe()
@@ -243,24 +238,11 @@ func startSubscriberServer(b *testing.B) (string, *server.Server, func()) {
 	if err != nil {
 		b.Fatal(err)
 	}
-	s, err := schema.FromCatalog(cat, schema.Database{Engine: "sqlite"})
-	if err != nil {
-		b.Fatal(err)
-	}
-	a, err := api.Build(s)
-	if err != nil {
-		b.Fatal(err)
-	}
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	broker := pubsub.NewLocal()
-	eng := &pipeline.Engine{API: a, Compiler: sqlite.Compiler{}, Exec: qexec.New(db, qexec.Options{PoolSize: 4}), Log: log,
-		Planner: &plan.Builder{API: a, Tokens: plan.NewTokens([]byte("0123456789abcdef")),
-			Now: func() string { return time.Now().UTC().Format("2006-01-02T15:04:05.000Z") }, NewID: func() string { return "" }},
-		Publish: func(ctx context.Context, ev pubsub.Event) { _ = broker.Publish(ctx, ev) }}
-	authn, err := auth.New(auth.Config{APIKeys: []auth.APIKey{{ID: "bench", Value: benchKey}}})
-	if err != nil {
-		b.Fatal(err)
-	}
+	eng := benchEngine(b, cat, sqlite.Compiler{}, exec.New(db, exec.Options{PoolSize: 4}), log)
+	eng.Publish = func(ctx context.Context, ev pubsub.Event) { _ = broker.Publish(ctx, ev) }
+	authn := benchAuth(b)
 	srv := server.New(eng, authn, log)
 	unsubscribe, _ := broker.Subscribe(srv.Realtime.Hub.Deliver)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
