@@ -16,18 +16,24 @@ func (e *env) sandboxCommand() *cobra.Command {
 		Use:   "sandbox",
 		Short: "Serve this project locally, reloading on every schema change; manage its secrets",
 		Long: `Serve the project in the current folder: the GraphQL API for amplify/data
-(schema.sql.graphql plus your resource.graphql) on http://127.0.0.1:4000/graphql,
-with GraphiQL at /, /healthz and /metrics. It mints an API key (valid 7 days,
-kept across restarts), writes amplify_outputs.json for the aws-amplify client,
-and rebuilds the API whenever a schema file changes; a schema with errors is
-reported and the last good one keeps serving.
+(schema.sql.graphql plus your resource.graphql, or your resource.ts with
+schema.sql.ts) on http://127.0.0.1:4000/graphql, with GraphiQL at /, /healthz and
+/metrics, and subscriptions at wss://127.0.0.1:4000/graphql/realtime (TLS on the
+same port, from a local certificate authority whose path it prints). It mints
+an API key (valid 7 days unless configured, kept across restarts), issues
+tokens for trying auth rules (quarry sandbox token), writes amplify_outputs.json
+for the aws-amplify client, and rebuilds the API whenever a schema file
+changes; a schema with errors is reported and the last good one keeps serving.
+Models that are not tables of your database are kept in .quarry/managed.db.
 
 Secrets are stored per project, outside the repository, under your user config
 directory ($XDG_CONFIG_HOME/quarry/sandbox/, by default ~/.config/quarry/sandbox/),
 in a file only you can read (mode 0600).`,
 		Example: `  quarry sandbox
   quarry sandbox --port 4100 --debug
-  quarry sandbox secret set SQL_CONNECTION_STRING`,
+  quarry sandbox secret set SQL_CONNECTION_STRING
+  quarry sandbox token --user alice --groups Admin
+  quarry sandbox --broker nats://127.0.0.1:4222     # share subscription events with other instances`,
 		Args: exactArgs(0, ""),
 	}
 	sf := e.sandboxServeFlags(sb)
