@@ -296,10 +296,15 @@ func (e *env) serveCommand() *cobra.Command {
 		Use:   "serve",
 		Short: "Serve the API in production: configuration from flags, secrets from the environment",
 		Long: `Serve the GraphQL API for the schema in --data (schema.sql.graphql plus your
-resource.graphql). Secrets are read by the same names as in the sandbox, from
-environment variables or files in --secrets-dir. API keys come from the secret
-named by --api-keys-secret: comma-separated keys, each optionally followed by
-:<expiry as RFC 3339>. serve never watches files and never issues tokens.`,
+resource.graphql, or resource.ts with schema.sql.ts, which needs Node and the
+project's node_modules). Secrets are read by the same names as in the sandbox,
+from environment variables or files in --secrets-dir. API keys (when the API
+accepts them) come from the secret named by --api-keys-secret: comma-separated
+keys, each optionally followed by :<expiry as RFC 3339>; token issuers and the
+custom authorizer come from the schema's authorization modes. Subscriptions are
+served at /graphql/realtime and over graphql-transport-ws at /graphql; the
+aws-amplify client needs wss://, so give --tls-cert/--tls-key or put a TLS proxy
+in front. serve never watches files and never issues tokens.`,
 		Example: `  SQL_CONNECTION_STRING=postgres://app:pw@db:5432/shop API_KEYS=da2-abc \
     quarry serve --port 8080 --host 0.0.0.0
   quarry serve --secrets-dir /run/secrets --api-keys-secret QUARRY_API_KEYS`,
