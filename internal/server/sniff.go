@@ -2,6 +2,7 @@ package server
 
 import (
 	"bufio"
+	"context"
 	"crypto/tls"
 	"net"
 	"sync"
@@ -27,34 +28,64 @@ func (l sniffListener) Accept() (net.Conn, error) {
 }
 
 // sniffConn decides on its first Read whether it is TLS, so Accept never
-// waits for a slow client.
+// waits for a slow client. The deadlines http.Server sets (its header
+// timeout) are recorded and bound the sniffing and the TLS handshake too.
 type sniffConn struct {
 	net.Conn
 	config *tls.Config
 	once   sync.Once
 	inner  net.Conn // the TLS server conn, or the plain one
 	err    error
+
+	mu           sync.Mutex
+	readDeadline time.Time
 }
 
-// peekTimeout bounds the wait for the first byte (http.Server's
-// ReadHeaderTimeout applies only after it).
-const peekTimeout = 10 * time.Second
+// sniffTimeout bounds the wait for the first byte and the TLS handshake
+// when the server set no earlier deadline.
+const sniffTimeout = 10 * time.Second
+
+func (c *sniffConn) SetReadDeadline(t time.Time) error {
+	c.mu.Lock()
+	c.readDeadline = t
+	c.mu.Unlock()
+	return c.Conn.SetReadDeadline(t)
+}
+
+func (c *sniffConn) SetDeadline(t time.Time) error {
+	c.mu.Lock()
+	c.readDeadline = t
+	c.mu.Unlock()
+	return c.Conn.SetDeadline(t)
+}
 
 func (c *sniffConn) decide() {
 	c.once.Do(func() {
+		c.mu.Lock()
+		set := c.readDeadline
+		c.mu.Unlock()
+		limit := time.Now().Add(sniffTimeout)
+		if !set.IsZero() && set.Before(limit) {
+			limit = set
+		}
 		br := bufio.NewReader(c.Conn)
-		_ = c.Conn.SetReadDeadline(time.Now().Add(peekTimeout))
+		_ = c.Conn.SetReadDeadline(limit)
 		first, err := br.Peek(1)
-		_ = c.Conn.SetReadDeadline(time.Time{})
 		plain := &prefixConn{Conn: c.Conn, r: br}
 		switch {
 		case err != nil:
 			c.inner, c.err = plain, err
 		case first[0] == 0x16:
-			c.inner = tls.Server(plain, c.config)
+			tc := tls.Server(plain, c.config)
+			ctx, cancel := context.WithDeadline(context.Background(), limit)
+			c.err = tc.HandshakeContext(ctx)
+			cancel()
+			c.inner = tc
 		default:
 			c.inner = plain
 		}
+		// Back to the server's own deadline.
+		_ = c.Conn.SetReadDeadline(set)
 	})
 }
 
@@ -68,6 +99,9 @@ func (c *sniffConn) Read(p []byte) (int, error) {
 
 func (c *sniffConn) Write(p []byte) (int, error) {
 	c.decide()
+	if c.err != nil {
+		return 0, c.err
+	}
 	return c.inner.Write(p)
 }
 
