@@ -78,6 +78,9 @@ func (e *env) runSandbox(ctx context.Context, f *serveFlags, ready func(url, key
 		old := current
 		current = nb
 		srv.Swap(nb.engine)
+		// Subscriptions were planned with the old rules: close their
+		// sockets (1001) so clients subscribe again under the new ones.
+		go srv.Realtime.Shutdown()
 		// Requests that started on the old engine finish on it.
 		time.AfterFunc(30*time.Second, func() { old.close() })
 		fmt.Fprintf(e.stderr, "Reloaded the schema: %d models\n", len(nb.schema.Models))

@@ -106,7 +106,13 @@ func evalCmp(c Cmp, v any) bool {
 	case Contains, NotContains:
 		has := false
 		if v != nil {
-			if list, ok := v.([]any); ok {
+			list, isList := v.([]any)
+			if c.List && !isList {
+				// A list column holds a list: anything else matches
+				// nothing, never a substring.
+				return c.Op == NotContains
+			}
+			if isList {
 				for _, e := range list {
 					if n, ok := compare(e, c.Value); ok && n == 0 {
 						has = true
@@ -132,7 +138,8 @@ func evalCmp(c Cmp, v any) bool {
 			}
 		}
 		if c.Op == NotIn {
-			return v != nil && !in
+			// As in SQL, where an empty NOT IN list is TRUE even for NULL.
+			return len(c.Values) == 0 || v != nil && !in
 		}
 		return in
 	}

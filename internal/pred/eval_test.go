@@ -46,6 +46,8 @@ func TestEval(t *testing.T) {
 		{"and or not", And{Or{Const(false), Cmp{Column: "done", Op: Eq, Value: true}}, Not{X: Const(false)}}, true},
 		{"empty or", Or{}, false},
 		{"missing column", Cmp{Column: "nope", Op: Eq, Value: "x"}, false},
+		{"list contains on a string is no substring match", Cmp{Column: "name", Op: Contains, Value: "Caf", List: true}, false},
+		{"empty notIn holds even for null, as in SQL", Cmp{Column: "note", Op: NotIn, Values: []any{}}, true},
 	}
 	for _, tt := range tests {
 		if got := Eval(tt.e, get); got != tt.want {

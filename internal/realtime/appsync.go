@@ -74,9 +74,15 @@ func (s *Server) ServeAppSync(w http.ResponseWriter, r *http.Request) {
 		_ = ws.Close(websocket.StatusProtocolError, "offer the subprotocol graphql-ws")
 		return
 	}
+	if s.full() {
+		_ = ws.Close(websocket.StatusTryAgainLater, "too many connections")
+		return
+	}
 	c := s.newConn(ws, appsyncProto{})
 	defer c.close()
 	ctx := c.ctx
+	initialised := make(chan struct{})
+	go c.closeUnlessInitialised(initialised)
 	// The connection's own credentials are checked up front, as AppSync
 	// does; every start is checked again with its own.
 	if herr == nil && hdr != nil {
@@ -106,6 +112,9 @@ func (s *Server) ServeAppSync(w http.ResponseWriter, r *http.Request) {
 		}
 		switch m.Type {
 		case "connection_init":
+			if c.ka.Load() == nil {
+				close(initialised)
+			}
 			c.send(frame(map[string]any{"type": "connection_ack", "payload": map[string]any{
 				"connectionTimeoutMs": orDur(s.ConnectionTimeout, DefaultConnectionTimeout).Milliseconds()}}))
 			// The client counts time from before the socket opened, so the

@@ -25,6 +25,8 @@ const (
 	DefaultMaxSubscriptions  = 100
 	DefaultMaxMessage        = 64 << 10
 	DefaultSendBuffer        = 64
+	DefaultMaxConnections    = 50000
+	DefaultInitTimeout       = 10 * time.Second
 	writeTimeout             = 10 * time.Second
 )
 
@@ -47,6 +49,10 @@ type Server struct {
 	MaxSubscriptions int
 	MaxMessage       int64
 	SendBuffer       int
+	// MaxConnections bounds open sockets, and InitTimeout how long one may
+	// stay open without connection_init; zero means the defaults.
+	MaxConnections int
+	InitTimeout    time.Duration
 
 	connsMu sync.Mutex
 	conns   map[*conn]struct{}
@@ -142,6 +148,25 @@ type conn struct {
 	subs map[string]*subscription
 	// dropped is set once the connection was found too slow.
 	dropped bool
+}
+
+// full reports whether the server holds MaxConnections sockets.
+func (s *Server) full() bool {
+	return s.Connections() >= orInt(s.MaxConnections, DefaultMaxConnections)
+}
+
+// closeUnlessInitialised closes c if it has not sent connection_init
+// within InitTimeout: an idle socket must not cost the server forever.
+func (c *conn) closeUnlessInitialised(initialised <-chan struct{}) {
+	t := time.NewTimer(orDur(c.srv.InitTimeout, DefaultInitTimeout))
+	defer t.Stop()
+	select {
+	case <-initialised:
+	case <-c.ctx.Done():
+	case <-t.C:
+		_ = c.ws.Close(websocket.StatusPolicyViolation, "no connection_init")
+		c.stop()
+	}
 }
 
 func (s *Server) newConn(ws *websocket.Conn, p protocol) *conn {

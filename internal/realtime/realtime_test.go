@@ -335,3 +335,17 @@ func TestGraphQLTransportWS(t *testing.T) {
 		t.Errorf("no credentials: %v", err)
 	}
 }
+
+func TestIdleAndExcessConnectionsAreClosed(t *testing.T) {
+	f := newFixture(t, func(s *Server) { s.InitTimeout = 100 * time.Millisecond; s.MaxConnections = 1 })
+	idle := f.dial(t, "/graphql/realtime", "graphql-ws")
+	// Over the limit while the idle one is open.
+	extra := f.dial(t, "/graphql/realtime", "graphql-ws")
+	if _, _, err := extra.ws.Read(context.Background()); websocket.CloseStatus(err) != websocket.StatusTryAgainLater {
+		t.Errorf("over the limit: %v", err)
+	}
+	// The idle socket (no connection_init) is closed.
+	if _, _, err := idle.ws.Read(context.Background()); websocket.CloseStatus(err) != websocket.StatusPolicyViolation {
+		t.Errorf("idle: %v", err)
+	}
+}

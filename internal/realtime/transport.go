@@ -69,6 +69,10 @@ func (s *Server) ServeTransport(w http.ResponseWriter, r *http.Request) {
 	if err != nil {
 		return
 	}
+	if s.full() {
+		_ = ws.Close(websocket.StatusTryAgainLater, "too many connections")
+		return
+	}
 	c := s.newConn(ws, transportProto{})
 	defer c.close()
 	ctx := c.ctx

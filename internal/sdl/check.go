@@ -9,6 +9,7 @@ import (
 // check runs the checks that need every name final: relationships and the
 // fields auth rules read.
 func (m *merger) check() {
+	m.managedOwnerFields()
 	for _, site := range m.rels {
 		m.checkRelationship(site)
 	}
@@ -128,5 +129,25 @@ func (m *merger) checkRuleFields(site ruleSite, mo *schema.Model, note string) {
 		case "groups":
 			check(&r.GroupsField, "", "groups")
 		}
+	}
+}
+
+// managedOwnerFields gives each managed model the owner field of every
+// owner rule that governs it, wherever the rule is written (the model's
+// declaration or extension, its fields, or the global rules), as the
+// reference adds owner fields to the models it manages.
+func (m *merger) managedOwnerFields() {
+	for _, mo := range m.s.Models {
+		if !mo.Managed {
+			continue
+		}
+		rules := mo.Auth
+		if len(rules) == 0 {
+			rules = m.s.Auth
+		}
+		for _, f := range mo.Fields {
+			rules = append(append([]schema.AuthRule{}, rules...), f.Auth...)
+		}
+		addOwnerFields(mo, rules)
 	}
 }

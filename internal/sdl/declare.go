@@ -464,7 +464,12 @@ func implicitFields(mo *schema.Model, needsKey bool) {
 			mo.Fields = append(mo.Fields, &schema.Field{Name: name, Column: name, Type: schema.AWSDateTime, Required: true})
 		}
 	}
-	for _, r := range mo.Auth {
+	addOwnerFields(mo, mo.Auth)
+}
+
+// addOwnerFields adds to mo the owner field of each owner rule it lacks.
+func addOwnerFields(mo *schema.Model, rules []schema.AuthRule) {
+	for _, r := range rules {
 		if r.Allow != "owner" {
 			continue
 		}

@@ -157,6 +157,16 @@ func TestCustomisations(t *testing.T) {
 			}
 		},
 	}, {
+		name: "a managed model gets the owner field of rules given elsewhere",
+		resource: `type Todo @model { content: String note: String @auth(rules: [{allow: owner, ownerField: "author"}]) }
+extend type Todo @auth(rules: [{allow: owner, ownerField: "keeper"}])`,
+		check: func(t *testing.T, s *schema.Schema) {
+			m := s.Model("Todo")
+			if m.Field("keeper") == nil || m.Field("author") == nil {
+				t.Errorf("fields of Todo: %v", memberNames(m))
+			}
+		},
+	}, {
 		name: "authorization modes",
 		resource: `extend schema @authorizationModes(defaultAuthorizationMode: userPool,
   apiKeyAuthorizationMode: {expiresInDays: 30},

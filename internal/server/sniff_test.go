@@ -23,7 +23,9 @@ func TestSniffingKeepsTheHeaderTimeout(t *testing.T) {
 	}
 	cert := selfSigned(t)
 	hs := &http.Server{Handler: http.NotFoundHandler(), ReadHeaderTimeout: 300 * time.Millisecond}
-	go func() { _ = hs.Serve(sniffListener{Listener: ln, config: &tls.Config{Certificates: []tls.Certificate{cert}}}) }()
+	go func() {
+		_ = hs.Serve(sniffListener{Listener: ln, config: &tls.Config{Certificates: []tls.Certificate{cert}}})
+	}()
 	defer hs.Close()
 	for name, partial := range map[string][]byte{"http": []byte("GET / HTTP/1.1\r\n"), "tls": {0x16, 0x03, 0x01}} {
 		c, err := net.Dial("tcp", ln.Addr().String())

@@ -70,7 +70,8 @@ try {
 // resolve to the project's packages, each loaded once (two copies of
 // data-schema would not recognise each other's fields).
 mkdirSync(workDir, { recursive: true });
-const backend = join(workDir, "backend.mjs");
+// A name no ordinary .ts file of the data folder turns into.
+const backend = join(workDir, "__quarry_backend__.mjs");
 writeFileSync(backend, `export { a } from "@aws-amplify/data-schema";
 export const defineData = (props) => ({ __quarryData: true, props });
 export function secret(name) {

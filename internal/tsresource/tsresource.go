@@ -82,6 +82,10 @@ func Files(ctx context.Context, projectDir, dataDir string) ([]sdl.File, error) 
 		return nil, errors.New("amplify/data/resource.ts needs Node.js to evaluate: install Node 18 or newer (and run `npm install` in the project), or write the schema as resource.graphql")
 	}
 	work := filepath.Join(projectDir, ".quarry", "ts")
+	// Start clean: a stale copy of a file since deleted must not load.
+	if err := os.RemoveAll(work); err != nil {
+		return nil, fmt.Errorf("resource.ts: %w", err)
+	}
 	if err := os.MkdirAll(work, 0o755); err != nil {
 		return nil, fmt.Errorf("resource.ts: %w", err)
 	}
@@ -92,6 +96,9 @@ func Files(ctx context.Context, projectDir, dataDir string) ([]sdl.File, error) 
 	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
 	cmd := exec.CommandContext(ctx, node, script, projectDir, dataDir, work)
+	// The project's code runs with what Node needs, not with the
+	// server's secrets (connection strings, API keys) in its environment.
+	cmd.Env = nodeEnv()
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
@@ -149,6 +156,20 @@ func Files(ctx context.Context, projectDir, dataDir string) ([]sdl.File, error) 
 		{Path: base + " (data source)", Text: head.String()},
 		{Path: base + " (transform() output)", Text: body},
 	}, nil
+}
+
+// nodeEnv is the environment Node runs resource.ts with.
+func nodeEnv() []string {
+	var env []string
+	for _, kv := range os.Environ() {
+		name, _, _ := strings.Cut(kv, "=")
+		switch {
+		case name == "PATH", name == "HOME", name == "TMPDIR", name == "LANG", name == "TZ",
+			strings.HasPrefix(name, "NODE_"), strings.HasPrefix(name, "npm_config_"):
+			env = append(env, kv)
+		}
+	}
+	return env
 }
 
 func lastLine(b []byte) []byte {
