@@ -70,8 +70,11 @@ func Plan(models []*schema.Model, cat *introspect.Catalog, ddl DDL) (stmts, chan
 	return stmts, changes, nil
 }
 
-// Apply runs stmts in one transaction (SQLite and PostgreSQL roll DDL
-// back; a failure leaves the tables as they were).
+// Apply runs stmts in one transaction. SQLite and PostgreSQL roll DDL
+// back, so a failure leaves the tables as they were; MySQL commits each
+// DDL statement on its own, so a failure there leaves the statements
+// before it applied, which the next Plan then no longer repeats (it only
+// adds what is missing).
 func Apply(ctx context.Context, db *sql.DB, stmts []string) error {
 	if len(stmts) == 0 {
 		return nil
