@@ -337,8 +337,11 @@ func TestGraphQLTransportWS(t *testing.T) {
 }
 
 func TestIdleAndExcessConnectionsAreClosed(t *testing.T) {
-	f := newFixture(t, func(s *Server) { s.InitTimeout = 100 * time.Millisecond; s.MaxConnections = 1 })
+	f := newFixture(t, func(s *Server) { s.InitTimeout = 500 * time.Millisecond; s.MaxConnections = 1 })
 	idle := f.dial(t, "/graphql/realtime", "graphql-ws")
+	for deadline := time.Now().Add(2 * time.Second); f.srv.Connections() < 1 && time.Now().Before(deadline); {
+		time.Sleep(5 * time.Millisecond)
+	}
 	// Over the limit while the idle one is open.
 	extra := f.dial(t, "/graphql/realtime", "graphql-ws")
 	if _, _, err := extra.ws.Read(context.Background()); websocket.CloseStatus(err) != websocket.StatusTryAgainLater {
