@@ -37,7 +37,7 @@ type sniffConn struct {
 	inner  net.Conn // the TLS server conn, or the plain one
 	err    error
 
-	mu           sync.Mutex
+	mu           sync.Mutex // guards readDeadline and inner's publication
 	readDeadline time.Time
 }
 
@@ -72,18 +72,21 @@ func (c *sniffConn) decide() {
 		_ = c.Conn.SetReadDeadline(limit)
 		first, err := br.Peek(1)
 		plain := &prefixConn{Conn: c.Conn, r: br}
+		var inner net.Conn = plain
 		switch {
 		case err != nil:
-			c.inner, c.err = plain, err
+			c.err = err
 		case first[0] == 0x16:
 			tc := tls.Server(plain, c.config)
 			ctx, cancel := context.WithDeadline(context.Background(), limit)
 			c.err = tc.HandshakeContext(ctx)
 			cancel()
-			c.inner = tc
-		default:
-			c.inner = plain
+			inner = tc
 		}
+		// Close may run at the same time (server shutdown).
+		c.mu.Lock()
+		c.inner = inner
+		c.mu.Unlock()
 		// Back to the server's own deadline.
 		_ = c.Conn.SetReadDeadline(set)
 	})
@@ -106,8 +109,11 @@ func (c *sniffConn) Write(p []byte) (int, error) {
 }
 
 func (c *sniffConn) Close() error {
-	if c.inner != nil {
-		return c.inner.Close()
+	c.mu.Lock()
+	inner := c.inner
+	c.mu.Unlock()
+	if inner != nil {
+		return inner.Close()
 	}
 	return c.Conn.Close()
 }
