@@ -2,6 +2,7 @@ package cli
 
 import (
 	"context"
+	"encoding/hex"
 	"fmt"
 	"path/filepath"
 	"strings"
@@ -38,6 +39,11 @@ func (e *env) runSandbox(ctx context.Context, f *serveFlags, ready func(url, key
 	srv := server.New(b.engine, none, e.log)
 	srv.RequestTimeout = f.reqTime
 	srv.Ready = func(ctx context.Context) error { return current.db.SQL.PingContext(ctx) }
+	if f.broker != "" && f.eventKey == nil {
+		if f.eventKey, err = e.sandboxEventKey(); err != nil {
+			return err
+		}
+	}
 	closeBroker, err := e.connectEvents(ctx, f, b, srv)
 	if err != nil {
 		return err
@@ -218,4 +224,23 @@ func (e *env) sandboxServeFlags(cmd *cobra.Command) *serveFlags {
 	var f serveFlags
 	e.addServeFlags(cmd, &f, "127.0.0.1")
 	return &f
+}
+
+// sandboxEventKey is the key that signs the events sandboxes of this
+// project share through --broker: minted once and kept in the project's
+// sandbox store, so every sandbox of the project has it.
+func (e *env) sandboxEventKey() ([]byte, error) {
+	store, err := e.sandboxStore()
+	if err != nil {
+		return nil, err
+	}
+	const name = "QUARRY_SANDBOX_EVENT_KEY"
+	if v, err := store.Get(name); err == nil && len(v) >= 32 {
+		return []byte(v), nil
+	}
+	v := hex.EncodeToString(randomBytes(32))
+	if err := store.Set(name, v); err != nil {
+		return nil, err
+	}
+	return []byte(v), nil
 }

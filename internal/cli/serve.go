@@ -50,6 +50,9 @@ type serveFlags struct {
 	// broker is the URL of the NATS server that shares change events
 	// between instances; empty means in process.
 	broker string
+	// eventKey signs events shared through the broker: --token-secret in
+	// serve, a key kept in the project's sandbox store in the sandbox.
+	eventKey []byte
 	// managedSecret names the secret holding the URI of the database for
 	// managed models; empty means .quarry/managed.db (SQLite).
 	managedSecret string
@@ -326,6 +329,9 @@ in front. serve never watches files and never issues tokens.`,
 			} else {
 				tokenKey = randomBytes(32)
 			}
+			if tokenSecret != "" {
+				f.eventKey = tokenKey
+			}
 			b, err := e.build(ctx, &f, plan.NewTokens(tokenKey))
 			if err != nil {
 				return err
@@ -473,10 +479,14 @@ func (e *env) connectEvents(ctx context.Context, f *serveFlags, b *built, srv *s
 	if f.broker != "" {
 		dctx, cancel := context.WithTimeout(ctx, defaultConnectTimeout)
 		defer cancel()
-		n, err := pubsub.DialNATS(dctx, f.broker, b.schema.Database.Identifier)
+		if len(f.eventKey) < 16 {
+			return nil, errors.New("--broker needs a key the instances share to sign events: set --token-secret (serve) to the same secret of at least 16 characters on every instance")
+		}
+		n, err := pubsub.DialNATS(dctx, f.broker, b.schema.Database.Identifier, f.eventKey)
 		if err != nil {
 			return nil, err
 		}
+		n.Dropped = func(reason string) { e.log.Warn("broker: dropped an event", "reason", reason) }
 		broker = n
 	}
 	unsubscribe, err := broker.Subscribe(srv.Realtime.Hub.Deliver)

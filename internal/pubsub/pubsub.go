@@ -6,6 +6,8 @@ package pubsub
 
 import (
 	"context"
+	"crypto/hmac"
+	"crypto/sha256"
 	"encoding/json"
 	"fmt"
 	"strings"
@@ -84,15 +86,32 @@ func (l *Local) Close() error {
 
 // NATS shares events between instances through a NATS server. Every
 // instance publishes to one subject per API and receives its own events
-// back from it, so all instances see events in the server's order.
+// back from it, so all instances see events in the server's order. Each
+// message is signed with a key the instances share: a message another
+// client of the NATS server forged, or one from another deployment of the
+// same API with another key, is dropped.
 type NATS struct {
 	conn    *nats.Conn
 	subject string
+	key     []byte
+	// Dropped, when set, is told of each message dropped as unsigned or
+	// badly signed.
+	Dropped func(reason string)
+}
+
+// signed is an event on the wire: the event's JSON and its HMAC-SHA256.
+type signed struct {
+	Event json.RawMessage `json:"event"`
+	MAC   []byte          `json:"mac"`
 }
 
 // DialNATS connects to url (nats://host:4222) for the API named api (the
-// schema's database identifier, so APIs sharing a NATS server stay apart).
-func DialNATS(ctx context.Context, url, api string) (*NATS, error) {
+// schema's database identifier, so APIs sharing a NATS server stay apart),
+// signing and checking events with key (at least 16 bytes).
+func DialNATS(ctx context.Context, url, api string, key []byte) (*NATS, error) {
+	if len(key) < 16 {
+		return nil, fmt.Errorf("broker: the event signing key is %d bytes; use at least 16", len(key))
+	}
 	opts := []nats.Option{nats.Name("quarry " + api), nats.MaxReconnects(-1)}
 	if d, ok := ctx.Deadline(); ok {
 		opts = append(opts, nats.Timeout(timeUntil(d)))
@@ -101,16 +120,27 @@ func DialNATS(ctx context.Context, url, api string) (*NATS, error) {
 	if err != nil {
 		return nil, fmt.Errorf("broker %s: %w (is nats-server running? start it, or leave --broker out to use the in-process broker)", redactURL(url), err)
 	}
-	return &NATS{conn: nc, subject: "quarry." + subjectToken(api) + ".events"}, nil
+	return &NATS{conn: nc, subject: "quarry." + subjectToken(api) + ".events", key: key}, nil
 }
 
-// Publish sends ev to every instance.
+func (n *NATS) mac(event []byte) []byte {
+	h := hmac.New(sha256.New, n.key)
+	h.Write([]byte(n.subject))
+	h.Write(event)
+	return h.Sum(nil)
+}
+
+// Publish sends ev, signed, to every instance.
 func (n *NATS) Publish(_ context.Context, ev Event) error {
 	raw, err := json.Marshal(ev)
 	if err != nil {
 		return err
 	}
-	if err := n.conn.Publish(n.subject, raw); err != nil {
+	msg, err := json.Marshal(signed{Event: raw, MAC: n.mac(raw)})
+	if err != nil {
+		return err
+	}
+	if err := n.conn.Publish(n.subject, msg); err != nil {
 		return fmt.Errorf("broker publish: %w", err)
 	}
 	return nil
@@ -119,8 +149,16 @@ func (n *NATS) Publish(_ context.Context, ev Event) error {
 // Subscribe receives every instance's events until cancel is called.
 func (n *NATS) Subscribe(handler func(Event)) (func(), error) {
 	sub, err := n.conn.Subscribe(n.subject, func(m *nats.Msg) {
+		var s signed
 		var ev Event
-		if json.Unmarshal(m.Data, &ev) == nil {
+		switch {
+		case json.Unmarshal(m.Data, &s) != nil || len(s.MAC) == 0:
+			n.drop("unsigned message")
+		case !hmac.Equal(s.MAC, n.mac(s.Event)):
+			n.drop("bad signature (another deployment's key, or a forged event)")
+		case json.Unmarshal(s.Event, &ev) != nil:
+			n.drop("not an event")
+		default:
 			handler(ev)
 		}
 	})
@@ -134,6 +172,12 @@ func (n *NATS) Subscribe(handler func(Event)) (func(), error) {
 		return nil, fmt.Errorf("broker subscribe: %w", err)
 	}
 	return func() { _ = sub.Unsubscribe() }, nil
+}
+
+func (n *NATS) drop(reason string) {
+	if n.Dropped != nil {
+		n.Dropped(reason)
+	}
 }
 
 // Close drains and closes the connection.

@@ -39,17 +39,18 @@ func TestLocal(t *testing.T) {
 func TestNATSAcrossInstances(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
-	a, err := DialNATS(ctx, natsURL(), "api-one")
+	key := []byte("0123456789abcdef-shared")
+	a, err := DialNATS(ctx, natsURL(), "api-one", key)
 	if err != nil {
 		testdb.Unreachable(t, "NATS at "+natsURL(), err)
 	}
 	defer a.Close()
-	b, err := DialNATS(ctx, natsURL(), "api-one")
+	b, err := DialNATS(ctx, natsURL(), "api-one", key)
 	if err != nil {
 		t.Fatal(err)
 	}
 	defer b.Close()
-	other, err := DialNATS(ctx, natsURL(), "api.two")
+	other, err := DialNATS(ctx, natsURL(), "api.two", key)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -78,12 +79,34 @@ func TestNATSAcrossInstances(t *testing.T) {
 		t.Errorf("another API received %+v", ev)
 	case <-time.After(100 * time.Millisecond):
 	}
+
+	// A deployment with another key, or any client of the NATS server,
+	// cannot inject events.
+	dropped := make(chan string, 4)
+	b.Dropped = func(r string) { dropped <- r }
+	intruder, err := DialNATS(ctx, natsURL(), "api-one", []byte("another key, 16 bytes+"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer intruder.Close()
+	_ = intruder.Publish(ctx, Event{Model: "Note", Op: "create", Row: json.RawMessage(`{"id":666}`)})
+	_ = intruder.conn.Publish(intruder.subject, []byte(`{"model":"Note","op":"create","row":{"id":667}}`))
+	_ = intruder.conn.Flush()
+	for i := 0; i < 2; i++ {
+		select {
+		case ev := <-got:
+			t.Errorf("a forged event was delivered: %+v", ev)
+		case <-dropped:
+		case <-time.After(3 * time.Second):
+			t.Fatal("forged events were neither delivered nor dropped")
+		}
+	}
 }
 
 func TestDialError(t *testing.T) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Second)
 	defer cancel()
-	_, err := DialNATS(ctx, "nats://user:secret@127.0.0.1:1", "x")
+	_, err := DialNATS(ctx, "nats://user:secret@127.0.0.1:1", "x", []byte("0123456789abcdef"))
 	if err == nil {
 		t.Fatal("dialled a closed port")
 	}
