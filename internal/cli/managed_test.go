@@ -45,6 +45,24 @@ func TestManagedModelsInYourDatabase(t *testing.T) {
 			if code, _, errs := run(t, store.URI, "sandbox", "secret", "set", "MANAGED_DB", "--project", project); code != 0 {
 				t.Fatal(errs)
 			}
+			// A table of the user's with a managed model's name is never
+			// altered.
+			todo := map[string]string{testdb.Postgres: `"Todo"`, testdb.MySQL: "`Todo`"}[engine]
+			store.Exec(t, "CREATE TABLE "+todo+" (id INT PRIMARY KEY)")
+			e := newEnv(strings.NewReader(""), io.Discard, io.Discard)
+			e.projectFlag = project
+			must := func(err error) {
+				if err != nil {
+					t.Fatal(err)
+				}
+			}
+			must(os.WriteFile(filepath.Join(dataDir, "resource.graphql"), []byte(`type Todo @model { content: String }`), 0o644))
+			f := &serveFlags{host: "127.0.0.1", dataDir: dataDir, pool: 2, queueWait: time.Second, stmtTime: time.Second, managedSecret: "MANAGED_DB"}
+			if _, err := e.build(context.Background(), f, nil); err == nil || !strings.Contains(err.Error(), "Quarry did not create it") {
+				t.Fatalf("a user's table: %v", err)
+			}
+			store.Exec(t, "DROP TABLE "+todo)
+
 			checkManaged(t, project, dataDir, "MANAGED_DB")
 			var n int
 			if err := store.SQL.QueryRow(`SELECT COUNT(*) FROM ` + map[string]string{testdb.Postgres: `"Todo"`, testdb.MySQL: "`Todo`"}[engine]).Scan(&n); err != nil || n != 1 {

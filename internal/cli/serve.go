@@ -210,10 +210,22 @@ func (e *env) openManaged(ctx context.Context, f *serveFlags, models []*schema.M
 	read := func() (*introspect.Catalog, error) {
 		return introspect.Read(ctx, db.SQL, db.Engine, introspect.Options{Database: db.Config.Database})
 	}
-	cat, err := read()
+	// In a database the user named, only tables Quarry created may be
+	// altered; the embedded store is all Quarry's.
+	var owned map[string]bool
+	if f.managedSecret != "" {
+		if _, err = db.SQL.ExecContext(ctx, managed.CreateOwned); err == nil {
+			owned, err = managed.Owned(ctx, db.SQL)
+		}
+	}
+	var cat *introspect.Catalog
 	if err == nil {
-		var stmts, changes []string
-		if stmts, changes, err = managed.Plan(models, cat, ddl); err == nil {
+		cat, err = read()
+	}
+	if err == nil {
+		var stmts []managed.Stmt
+		var changes []string
+		if stmts, changes, err = managed.Plan(models, cat, ddl, owned); err == nil {
 			if err = managed.Apply(ctx, db.SQL, stmts); err == nil {
 				for _, c := range changes {
 					fmt.Fprintln(e.stderr, "Managed models: "+c)

@@ -85,7 +85,12 @@ type SimpleDDL struct {
 	// FoldCase compares stored type names without case (SQLite keeps a
 	// declared type as written).
 	FoldCase bool
+	// Param is the dialect's n-th bound parameter.
+	Param func(n int) string
 }
+
+// Placeholder is the dialect's n-th bound parameter.
+func (d SimpleDDL) Placeholder(n int) string { return d.Param(n) }
 
 // ColumnType is the type a managed field is stored as.
 func (d SimpleDDL) ColumnType(f *schema.Field) (string, error) { return d.Types.For(f) }

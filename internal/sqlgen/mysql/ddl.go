@@ -73,3 +73,6 @@ func (d DDL) CreateTable(m *schema.Model) (string, error) { return d.table(m).Cr
 
 // AddColumn adds f to m's table.
 func (d DDL) AddColumn(m *schema.Model, f *schema.Field) (string, error) { return d.table(m).Add(m, f) }
+
+// Placeholder is MySQL's bound parameter.
+func (DDL) Placeholder(n int) string { return dialect{}.Placeholder(n) }

@@ -9,7 +9,7 @@ import (
 // in SQLite. Declared types are chosen so that reading the table back
 // (introspect, schema's SQLite type map) gives each field its own type.
 func DDL() sqlgen.SimpleDDL {
-	return sqlgen.SimpleDDL{Quote: dialect{}.QuoteIdent, FoldCase: true,
+	return sqlgen.SimpleDDL{Quote: dialect{}.QuoteIdent, Param: dialect{}.Placeholder, FoldCase: true,
 		Now: "(strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
 		Types: sqlgen.ColumnTypes{
 			schema.String: "TEXT", schema.ID: "UUID", schema.Int: "INTEGER", schema.AWSTimestamp: "INTEGER",
