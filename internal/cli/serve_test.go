@@ -84,3 +84,20 @@ func toJSON(v any) string {
 	raw, _ := json.Marshal(v)
 	return string(raw)
 }
+
+// serve with --broker signs events with --token-secret, shared by the
+// instances: without it, it refuses to start and says what to set.
+func TestServeBrokerNeedsASharedKey(t *testing.T) {
+	isolate(t)
+	dir := filepath.Join(t.TempDir(), "demo")
+	if code, _, errs := run(t, "", "demo", "--dir", dir, "--generate-only"); code != 0 {
+		t.Fatal(errs)
+	}
+	t.Setenv("SQL_CONNECTION_STRING", "sqlite://"+filepath.Join(dir, "demo.db"))
+	t.Setenv("API_KEYS", "da2-live")
+	code, _, errs := run(t, "", "serve", "--host", "127.0.0.1", "--port", "0", "--data", filepath.Join(dir, "amplify", "data"),
+		"--broker", "nats://127.0.0.1:4222")
+	if code == 0 || !strings.Contains(errs, "--token-secret") {
+		t.Errorf("exit %d: %s", code, errs)
+	}
+}
