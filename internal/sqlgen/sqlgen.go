@@ -478,3 +478,64 @@ func (b *Builder) Guarded(o plan.Output, cond func(pred.Expr) error, write func(
 	b.Raw(" END")
 	return nil
 }
+
+// KeyColumn writes a key column as a dialect orders and pages by it.
+type KeyColumn func(b *Builder, t Alias, f *schema.Field)
+
+// After writes the keyset condition of a page that starts after s.After:
+// (k1, k2) > (v1, v2), or < when descending; every engine compares row
+// values in order.
+func (b *Builder) After(t Alias, s *plan.Select, key KeyColumn) error {
+	if len(s.After) != len(s.Model.PrimaryKey) {
+		return fmt.Errorf("sqlgen: page token has %d values, the key of %s has %d", len(s.After), s.Model.Name, len(s.Model.PrimaryKey))
+	}
+	b.Raw("(")
+	for i, k := range s.Model.PrimaryKey {
+		if i > 0 {
+			b.Raw(", ")
+		}
+		key(b, t, s.Model.Field(k))
+	}
+	if s.Desc {
+		b.Raw(") < (")
+	} else {
+		b.Raw(") > (")
+	}
+	for i, v := range s.After {
+		if i > 0 {
+			b.Raw(", ")
+		}
+		b.Arg(v)
+	}
+	b.Raw(")")
+	return nil
+}
+
+// JoinWhere writes a nested selection's condition: the join with the outer
+// row, the keyset condition of a nested nextToken, and the filter, which
+// where renders as the dialect's WHERE does.
+func (b *Builder) JoinWhere(outer, inner Alias, o plan.Output, key KeyColumn, where func(Alias, *schema.Model, pred.Expr) error) error {
+	b.Raw(" WHERE ")
+	for i, j := range o.Join {
+		if i > 0 {
+			b.Raw(" AND ")
+		}
+		b.Col(inner, j.Inner)
+		b.Raw(" = ")
+		b.Col(outer, j.Outer)
+	}
+	if len(o.Join) == 0 {
+		b.Raw("TRUE")
+	}
+	if len(o.Nested.After) > 0 {
+		b.Raw(" AND ")
+		if err := b.After(inner, o.Nested, key); err != nil {
+			return err
+		}
+	}
+	if o.Nested.Where != nil {
+		b.Raw(" AND ")
+		return where(inner, o.Nested.Model, o.Nested.Where)
+	}
+	return nil
+}

@@ -320,26 +320,9 @@ func (c Compiler) Select(s *plan.Select) (sqlgen.Statement, error) {
 	return b.Statement(), nil
 }
 
-// after writes the keyset condition (k1, k2) > (?, ?) of a page token.
+// after writes the keyset condition (k1, k2) > (?, ?).
 func after(b *sqlgen.Builder, t sqlgen.Alias, s *plan.Select) error {
-	if len(s.After) != len(s.Model.PrimaryKey) {
-		return fmt.Errorf("sqlgen/mysql: page token has %d values, the key of %s has %d", len(s.After), s.Model.Name, len(s.Model.PrimaryKey))
-	}
-	b.Raw("(")
-	keyColumns(b, t, s.Model, "")
-	if s.Desc {
-		b.Raw(") < (")
-	} else {
-		b.Raw(") > (")
-	}
-	for i, v := range s.After {
-		if i > 0 {
-			b.Raw(", ")
-		}
-		b.Arg(v)
-	}
-	b.Raw(")")
-	return nil
+	return b.After(t, s, func(b *sqlgen.Builder, t sqlgen.Alias, f *schema.Field) { b.Col(t, f.Column) })
 }
 
 func desc(s *plan.Select) sqlgen.Raw {
@@ -715,29 +698,7 @@ func (g *gen) pageMarker(outer sqlgen.Alias, o plan.Output) error {
 // joinWhere writes the nested rows' condition: the join, the filter, and
 // the keyset condition of a nested nextToken.
 func joinWhere(b *sqlgen.Builder, outer, inner sqlgen.Alias, o plan.Output) error {
-	b.Raw(" WHERE ")
-	for i, j := range o.Join {
-		if i > 0 {
-			b.Raw(" AND ")
-		}
-		b.Col(inner, j.Inner)
-		b.Raw(" = ")
-		b.Col(outer, j.Outer)
-	}
-	if len(o.Join) == 0 {
-		b.Raw("TRUE")
-	}
-	if len(o.Nested.After) > 0 {
-		b.Raw(" AND ")
-		if err := after(b, inner, o.Nested); err != nil {
-			return err
-		}
-	}
-	if o.Nested.Where != nil {
-		b.Raw(" AND ")
-		return b.WhereOf(inner, o.Nested.Model, o.Nested.Where)
-	}
-	return nil
+	return b.JoinWhere(outer, inner, o, func(b *sqlgen.Builder, t sqlgen.Alias, f *schema.Field) { b.Col(t, f.Column) }, b.WhereOf)
 }
 
 // read compiles the SELECT of a mutation's row: ret's object from the row

@@ -109,7 +109,9 @@ func (c Compiler) Select(s *plan.Select) (sqlgen.Statement, error) {
 	}
 	if len(s.After) > 0 {
 		b.Raw(" AND ")
-		after(b, t, s)
+		if err := after(b, t, s); err != nil {
+			return sqlgen.Statement{}, err
+		}
 	}
 	if !s.Single {
 		b.Raw(" ORDER BY ")
@@ -141,27 +143,12 @@ func tokenKey(b *sqlgen.Builder, t sqlgen.Alias, f *schema.Field) {
 }
 
 // after writes the keyset condition (k1, k2) > ($1, $2).
-func after(b *sqlgen.Builder, t sqlgen.Alias, s *plan.Select) {
-	b.Raw("(")
-	for i, k := range s.Model.PrimaryKey {
-		if i > 0 {
-			b.Raw(", ")
-		}
-		b.Col(t, s.Model.Field(k).Column)
-	}
-	if s.Desc {
-		b.Raw(") < (")
-	} else {
-		b.Raw(") > (")
-	}
-	for i, v := range s.After {
-		if i > 0 {
-			b.Raw(", ")
-		}
-		b.Arg(v)
-	}
-	b.Raw(")")
+func after(b *sqlgen.Builder, t sqlgen.Alias, s *plan.Select) error {
+	return b.After(t, s, keyColumn)
 }
+
+// keyColumn writes a key column as it is: lists order and page by it.
+func keyColumn(b *sqlgen.Builder, t sqlgen.Alias, f *schema.Field) { b.Col(t, f.Column) }
 
 func orderBy(b *sqlgen.Builder, t sqlgen.Alias, s *plan.Select) {
 	for i, k := range s.Model.PrimaryKey {
@@ -467,24 +454,7 @@ func pageMarker(b *sqlgen.Builder, outer sqlgen.Alias, o plan.Output) error {
 // joinWhere writes the nested rows' condition: the join, the filter, and
 // the keyset condition of a nested nextToken.
 func joinWhere(b *sqlgen.Builder, outer, inner sqlgen.Alias, o plan.Output) error {
-	b.Raw(" WHERE ")
-	for i, j := range o.Join {
-		if i > 0 {
-			b.Raw(" AND ")
-		}
-		b.Col(inner, j.Inner)
-		b.Raw(" = ")
-		b.Col(outer, j.Outer)
-	}
-	if len(o.Nested.After) > 0 {
-		b.Raw(" AND ")
-		after(b, inner, o.Nested)
-	}
-	if o.Nested.Where != nil {
-		b.Raw(" AND ")
-		return b.WhereOf(inner, o.Nested.Model, o.Nested.Where)
-	}
-	return nil
+	return b.JoinWhere(outer, inner, o, keyColumn, b.WhereOf)
 }
 
 // returning wraps a data-changing statement in a CTE and selects the

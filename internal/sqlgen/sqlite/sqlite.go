@@ -194,7 +194,9 @@ func (Compiler) Select(s *plan.Select) (sqlgen.Statement, error) {
 	}
 	if len(s.After) > 0 {
 		b.Raw(" AND ")
-		after(b, t, s)
+		if err := after(b, t, s); err != nil {
+			return sqlgen.Statement{}, err
+		}
 	}
 	if !s.Single {
 		b.Raw(" ORDER BY ")
@@ -208,16 +210,6 @@ func (Compiler) Select(s *plan.Select) (sqlgen.Statement, error) {
 		b.Int(s.Limit + 1)
 	}
 	return b.Statement(), nil
-}
-
-// keyCols writes m's key columns as rows are ordered by them (orderKey).
-func keyCols(b *sqlgen.Builder, t sqlgen.Alias, m *schema.Model) {
-	for i, k := range m.PrimaryKey {
-		if i > 0 {
-			b.Raw(", ")
-		}
-		orderKey(b, t, m.Field(k))
-	}
 }
 
 // orderKey writes a key column as lists order and page by it: as it is,
@@ -236,23 +228,9 @@ func orderKey(b *sqlgen.Builder, t sqlgen.Alias, f *schema.Field) {
 	b.Raw(", 'auto')")
 }
 
-// after writes the keyset condition (k1, k2) > (?1, ?2) with row values
-// (SQLite 3.15+).
-func after(b *sqlgen.Builder, t sqlgen.Alias, s *plan.Select) {
-	b.Raw("(")
-	keyCols(b, t, s.Model)
-	if s.Desc {
-		b.Raw(") < (")
-	} else {
-		b.Raw(") > (")
-	}
-	for i, v := range s.After {
-		if i > 0 {
-			b.Raw(", ")
-		}
-		b.Arg(v)
-	}
-	b.Raw(")")
+// after writes the keyset condition (k1, k2) > (?1, ?2).
+func after(b *sqlgen.Builder, t sqlgen.Alias, s *plan.Select) error {
+	return b.After(t, s, orderKey)
 }
 
 func orderBy(b *sqlgen.Builder, t sqlgen.Alias, s *plan.Select) {
@@ -548,24 +526,9 @@ func pageMarker(b *sqlgen.Builder, outer sqlgen.Alias, o plan.Output) error {
 // joinWhere writes the nested rows' condition: the join, the filter, and
 // the keyset condition of a nested nextToken.
 func joinWhere(b *sqlgen.Builder, outer, inner sqlgen.Alias, o plan.Output) error {
-	b.Raw(" WHERE ")
-	for i, j := range o.Join {
-		if i > 0 {
-			b.Raw(" AND ")
-		}
-		b.Col(inner, j.Inner)
-		b.Raw(" = ")
-		b.Col(outer, j.Outer)
-	}
-	if len(o.Nested.After) > 0 {
-		b.Raw(" AND ")
-		after(b, inner, o.Nested)
-	}
-	if o.Nested.Where != nil {
-		b.Raw(" AND ")
-		return where(b, inner, o.Nested.Model, o.Nested.Where)
-	}
-	return nil
+	return b.JoinWhere(outer, inner, o, orderKey, func(t sqlgen.Alias, m *schema.Model, e pred.Expr) error {
+		return where(b, t, m, e)
+	})
 }
 
 // where renders e over the rows of m aliased t as Builder.WhereOf does,
