@@ -1,8 +1,6 @@
 package api
 
 import (
-	"strings"
-
 	"github.com/quarrydata/quarry/internal/schema"
 )
 
@@ -28,7 +26,7 @@ type modelNames struct {
 // the type's own upper-cases the model name's first letter, as the client
 // does (namePascalCase in generateGraphQLDocument).
 func modelNamesFor(m *schema.Model) modelNames {
-	u := upperFirst(m.Name)
+	u := schema.UpperFirst(m.Name)
 	return modelNames{
 		typ: m.Name,
 		root: map[Kind]string{
@@ -53,15 +51,6 @@ func modelNamesFor(m *schema.Model) modelNames {
 	}
 }
 
-// upperFirst upper-cases an ASCII first letter, as JavaScript's
-// s.charAt(0).toUpperCase() + s.slice(1) does for GraphQL names.
-func upperFirst(s string) string {
-	if s == "" || s[0] < 'a' || s[0] > 'z' {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
-}
-
 // sortKeyArg names the list argument for a key's sort fields: the field's
 // own name for one, and for several the names joined with every one but
 // the first upper-cased ("day", "slot" → "daySlot"), which is what the
@@ -74,7 +63,7 @@ func sortKeyArg(sortFields []string) string {
 	}
 	arg := sortFields[0]
 	for _, f := range sortFields[1:] {
-		arg += upperFirst(f)
+		arg += schema.UpperFirst(f)
 	}
 	return arg
 }

@@ -250,7 +250,7 @@ func (a *chinookAPI) n(name string) string {
 	}
 	var b strings.Builder
 	for _, part := range strings.Split(name, "_") {
-		b.WriteString(upperFirst(part))
+		b.WriteString(schema.UpperFirst(part))
 	}
 	return b.String()
 }
@@ -307,7 +307,7 @@ var nameRef = regexp.MustCompile(`%(?:(get|list|create|update|delete|U):)?([a-z_
 func (a *chinookAPI) doc(tmpl string) string {
 	return printDoc(nameRef.ReplaceAllStringFunc(tmpl, func(m string) string {
 		sub := nameRef.FindStringSubmatch(m)
-		u := upperFirst(a.n(sub[2]))
+		u := schema.UpperFirst(a.n(sub[2]))
 		switch sub[1] {
 		case "get", "create", "update", "delete":
 			return sub[1] + u
@@ -432,7 +432,7 @@ func (a *chinookAPI) getDoc(model, selection string) string {
 // (op is "create", "update" or "delete"); with condition, the same with
 // the $condition argument, as an app sends it through client.graphql.
 func (a *chinookAPI) mutationDoc(op, model, selection string, condition bool) string {
-	defs := "$input: " + upperFirst(op) + "%U:" + model + "%Input!"
+	defs := "$input: " + schema.UpperFirst(op) + "%U:" + model + "%Input!"
 	args := "input: $input"
 	if condition {
 		defs += ", $condition: Model%U:" + model + "%ConditionInput"
@@ -649,7 +649,7 @@ func (a *chinookAPI) list(t *testing.T, model, selection string, vars M) page {
 	if !ok {
 		t.Fatalf("list%s: %v", model, v)
 	}
-	if tn := conn["__typename"]; tn != "Model"+upperFirst(a.n(model))+"Connection" {
+	if tn := conn["__typename"]; tn != "Model"+schema.UpperFirst(a.n(model))+"Connection" {
 		t.Errorf("__typename = %v", tn)
 	}
 	var p page

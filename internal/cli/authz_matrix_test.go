@@ -10,6 +10,7 @@ package cli
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 	"testing"
@@ -175,7 +176,7 @@ func TestAuthorizationRuleMatrix(t *testing.T) {
 					items, _ := r.data[flist].(map[string]any)["items"].([]any)
 					for i, it := range items {
 						o := it.(map[string]any)
-						shown := want == "all" || contains(idStrings(visible), fmt.Sprint(o["id"]))
+						shown := want == "all" || slices.Contains(idStrings(visible), fmt.Sprint(o["id"]))
 						if shown != (o["secret"] != nil) {
 							t.Errorf("field: row %v secret %v, shown should be %v", o["id"], o["secret"], shown)
 						}

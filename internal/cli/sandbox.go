@@ -209,15 +209,8 @@ func tryQuery(s *schema.Schema, url, key string) string {
 			fields = append(fields, fl.Name)
 		}
 	}
-	q := fmt.Sprintf(`{ list%s(limit: 3) { items { %s } nextToken } }`, schema.Plural(upperFirst(m.Name)), strings.Join(fields, " "))
+	q := fmt.Sprintf(`{ list%s(limit: 3) { items { %s } nextToken } }`, schema.Plural(schema.UpperFirst(m.Name)), strings.Join(fields, " "))
 	return fmt.Sprintf("  curl -s %s %s -H 'content-type: application/json' \\\n    -d '{\"query\": \"%s\"}'", url, header, q)
-}
-
-func upperFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 func (e *env) sandboxServeFlags(cmd *cobra.Command) *serveFlags {

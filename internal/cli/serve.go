@@ -11,6 +11,7 @@ import (
 	"net"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"time"
@@ -288,20 +289,11 @@ func compilerFor(db *connect.DB) (sqlgen.Compiler, error) {
 func schemasOf(s *schema.Schema) []string {
 	out := []string{"public"}
 	for _, m := range s.Models {
-		if m.Table.Schema != "" && !contains(out, m.Table.Schema) {
+		if m.Table.Schema != "" && !slices.Contains(out, m.Table.Schema) {
 			out = append(out, m.Table.Schema)
 		}
 	}
 	return out
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 func (e *env) serveCommand() *cobra.Command {

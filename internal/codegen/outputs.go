@@ -154,20 +154,11 @@ func modelIntrospection(s *schema.Schema) (*object, error) {
 // pluralName is the pluralName written for a model. The client names the
 // list query "list" + pluralName with its first letter upper-cased
 // (generateGraphQLDocument in @aws-amplify/data-schema's APIClient), and
-// the api package names it "list" + schema.Plural(upperFirst(name)); so
+// the api package names it "list" + schema.Plural(schema.UpperFirst(name)); so
 // writing exactly the api package's plural makes the two agree for every
 // name, including lower-case table names ("event" → "Events").
 func pluralName(m *schema.Model) string {
-	return schema.Plural(upperFirstASCII(m.Name))
-}
-
-// upperFirstASCII upper-cases an ASCII first letter, as JavaScript's
-// s.charAt(0).toUpperCase() does for a GraphQL name (which is ASCII).
-func upperFirstASCII(s string) string {
-	if s == "" || s[0] < 'a' || s[0] > 'z' {
-		return s
-	}
-	return string(s[0]-'a'+'A') + s[1:]
+	return schema.Plural(schema.UpperFirst(m.Name))
 }
 
 func introspectModel(s *schema.Schema, m *schema.Model) (*object, error) {

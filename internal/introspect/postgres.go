@@ -5,6 +5,7 @@ import (
 	_ "embed" // catalog queries
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -108,7 +109,7 @@ func readPostgres(ctx context.Context, q Querier, opts Options) (*Catalog, error
 	opts.progress(fmt.Sprintf("postgresql: %d columns", ncols))
 
 	for key, e := range enums {
-		if used[key] || contains(schemas, e.Schema) {
+		if used[key] || slices.Contains(schemas, e.Schema) {
 			cat.Enums = append(cat.Enums, e)
 		}
 	}
@@ -213,15 +214,6 @@ func equalStrings(a, b []string) bool {
 		}
 	}
 	return true
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }
 
 // closeRows closes rows and returns the first error met while iterating.

@@ -369,7 +369,7 @@ func (b *Builder) connection(set ast.SelectionSet, vars map[string]any, m *schem
 		case "items":
 			items = append(items, f.SelectionSet...)
 		case "__typename":
-			k.Typename = "Model" + upperFirst(m.Name) + "Connection"
+			k.Typename = "Model" + schema.UpperFirst(m.Name) + "Connection"
 		case "nextToken":
 		default:
 			return nil, nil, qerr.New(qerr.Validation, fmt.Sprintf("connections have no field %s", f.Name))
@@ -377,13 +377,6 @@ func (b *Builder) connection(set ast.SelectionSet, vars map[string]any, m *schem
 		keys = append(keys, k)
 	}
 	return keys, items, nil
-}
-
-func upperFirst(s string) string {
-	if s == "" {
-		return s
-	}
-	return strings.ToUpper(s[:1]) + s[1:]
 }
 
 // outputs plans the selection set of a model's object.
@@ -506,7 +499,7 @@ func (b *Builder) nested(m *schema.Model, rel *schema.Relationship, f *ast.Field
 // which is also where AppSync clients page nested lists.
 func (b *Builder) nestedAfter(m *schema.Model, rel *schema.Relationship, target *schema.Model, q nestedQuery, tok string, sc *scope) ([]any, error) {
 	if sc.key == nil || len(sc.key) != len(q.parent) {
-		return nil, qerr.New(qerr.Validation, fmt.Sprintf("nextToken on the nested field %s is accepted only on the object of a get (get%s): page one %s's %s there, or use list%s with a filter on %s", rel.Name, upperFirst(m.Name), m.Name, rel.Name, schema.Plural(upperFirst(target.Name)), strings.Join(rel.References, ", ")))
+		return nil, qerr.New(qerr.Validation, fmt.Sprintf("nextToken on the nested field %s is accepted only on the object of a get (get%s): page one %s's %s there, or use list%s with a filter on %s", rel.Name, schema.UpperFirst(m.Name), m.Name, rel.Name, schema.Plural(schema.UpperFirst(target.Name)), strings.Join(rel.References, ", ")))
 	}
 	// The join pairs the parent's key in primary key order (Join), so the
 	// get's key values are the parent values the marker carried.

@@ -153,3 +153,14 @@ func Plural(name string) string {
 	}
 	return name + "s"
 }
+
+// UpperFirst upper-cases an ASCII first letter, as JavaScript's
+// s.charAt(0).toUpperCase() does for a GraphQL name (which is ASCII): the
+// API's root fields and type names ("get" + UpperFirst(model)) and the
+// client's own derivations use this one rule.
+func UpperFirst(s string) string {
+	if s == "" || s[0] < 'a' || s[0] > 'z' {
+		return s
+	}
+	return string(s[0]-'a'+'A') + s[1:]
+}

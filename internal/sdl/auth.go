@@ -1,6 +1,7 @@
 package sdl
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/quarrydata/quarry/internal/schema"
@@ -106,7 +107,7 @@ func (c *collector) rule(v *ast.Value, level ruleLevel) (schema.AuthRule, bool) 
 	}
 	vals := map[string]*ast.ChildValue{}
 	for _, ch := range v.Children {
-		if !contains(ruleKeys(), ch.Name) {
+		if !slices.Contains(ruleKeys(), ch.Name) {
 			hint := "a rule takes " + strings.Join(ruleKeys(), ", ")
 			if s := suggest(ch.Name, ruleKeys()); s != "" {
 				hint = s
@@ -126,14 +127,14 @@ func (c *collector) rule(v *ast.Value, level ruleLevel) (schema.AuthRule, bool) 
 		return r, false
 	}
 	r.Allow, _ = c.name(allow.Value, "allow")
-	if !contains(ruleKinds(), r.Allow) {
+	if !slices.Contains(ruleKinds(), r.Allow) {
 		if r.Allow != "" {
 			fail(allow.Value.Position, "allow is one of "+strings.Join(ruleKinds(), ", "), "unknown rule kind allow: %s", r.Allow)
 		}
 		return r, false
 	}
 	for key, ch := range vals {
-		if !contains(ruleKeyKinds(key), r.Allow) {
+		if !slices.Contains(ruleKeyKinds(key), r.Allow) {
 			fail(ch.Position, "it applies to allow: "+strings.Join(ruleKeyKinds(key), ", "), "%s does not apply to allow: %s", key, r.Allow)
 		}
 	}
@@ -142,7 +143,7 @@ func (c *collector) rule(v *ast.Value, level ruleLevel) (schema.AuthRule, bool) 
 		switch {
 		case !good:
 			ok = false
-		case !contains(providers(r.Allow), p):
+		case !slices.Contains(providers(r.Allow), p):
 			fail(ch.Value.Position, "allow: "+r.Allow+" takes provider "+strings.Join(providers(r.Allow), " or "),
 				"provider %s does not apply to allow: %s", p, r.Allow)
 		default:
@@ -217,7 +218,7 @@ func (c *collector) operations(v *ast.Value, ok bool) ([]string, bool) {
 			ok = false
 			continue
 		}
-		if !contains(ruleOperations(), op) {
+		if !slices.Contains(ruleOperations(), op) {
 			hint := "operations are " + strings.Join(ruleOperations(), ", ")
 			if s := suggest(op, ruleOperations()); s != "" {
 				hint = s

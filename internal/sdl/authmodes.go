@@ -1,6 +1,7 @@
 package sdl
 
 import (
+	"slices"
 	"strconv"
 	"strings"
 
@@ -63,7 +64,7 @@ func (c *collector) authModes(d *ast.Directive) *schema.AuthModes {
 		}
 		switch {
 		case !ok:
-		case !contains(authModeNames(), name):
+		case !slices.Contains(authModeNames(), name):
 			c.add(v.Position, "one of "+strings.Join(authModeNames(), ", "), "unknown authorization mode %s", name)
 		default:
 			m.Default = name
@@ -135,7 +136,7 @@ func (c *collector) object(v *ast.Value, what string, known ...string) map[strin
 		return out
 	}
 	for _, ch := range v.Children {
-		if !contains(known, ch.Name) {
+		if !slices.Contains(known, ch.Name) {
 			hint := what + " takes no fields"
 			if len(known) > 0 {
 				hint = what + " takes " + strings.Join(known, ", ")

@@ -1,6 +1,7 @@
 package sdl
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/quarrydata/quarry/internal/schema"
@@ -59,7 +60,7 @@ func (m *merger) database(d *ast.Directive) {
 	switch {
 	case a["engine"] == nil:
 		m.c.add(d.Position, `write engine: "postgresql", "mysql" or "sqlite"`, "@database needs engine")
-	case a["engine"].Kind == ast.StringValue && !contains([]string{"postgresql", "mysql", "sqlite"}, db.Engine):
+	case a["engine"].Kind == ast.StringValue && !slices.Contains([]string{"postgresql", "mysql", "sqlite"}, db.Engine):
 		m.c.add(a["engine"].Position, `engine is "postgresql", "mysql" or "sqlite"`, "unknown engine %s", Quote(db.Engine))
 	}
 	if a["connectionUriSecret"] == nil {
@@ -141,7 +142,7 @@ func (m *merger) declareEnum(def *ast.Definition) {
 		switch {
 		case v.Name == "true" || v.Name == "false" || v.Name == "null":
 			m.c.add(v.Position, "GraphQL reserves true, false and null", "enum %s: %s cannot be an enum value", def.Name, v.Name)
-		case contains(e.Values, v.Name):
+		case slices.Contains(e.Values, v.Name):
 			m.c.add(v.Position, "", "enum %s lists %s twice", def.Name, v.Name)
 		default:
 			e.Values = append(e.Values, v.Name)
@@ -289,7 +290,7 @@ func (m *merger) declareModel(def *ast.Definition, inferred bool) {
 		switch f := mo.Field(k); {
 		case f == nil:
 			m.c.add(keyAt.Position, suggest(k, memberNames(mo)), "@primaryKey(sortKeyFields:) names %s, which is not a field of %s", k, def.Name)
-		case contains(mo.PrimaryKey, k):
+		case slices.Contains(mo.PrimaryKey, k):
 			m.c.add(keyAt.Position, "", "@primaryKey(sortKeyFields:) names %s twice in the key of %s", k, def.Name)
 		default:
 			mo.PrimaryKey = append(mo.PrimaryKey, k)
@@ -409,7 +410,7 @@ func (m *merger) modelArgs(d *ast.Directive, disabled []string) []string {
 		case v.Kind == ast.ObjectValue:
 			for _, ch := range v.Children {
 				switch {
-				case !contains(g.ops, ch.Name):
+				case !slices.Contains(g.ops, ch.Name):
 					m.c.add(ch.Position, g.key+" takes "+strings.Join(g.ops, ", "), "unknown operation %s in @model(%s:)", ch.Name, g.key)
 				case ch.Value.Kind != ast.NullValue:
 					m.c.add(ch.Value.Position, "only null is accepted: it turns the operation off; generated operation names are fixed",

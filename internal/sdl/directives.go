@@ -1,6 +1,7 @@
 package sdl
 
 import (
+	"slices"
 	"strings"
 
 	"github.com/quarrydata/quarry/internal/schema"
@@ -71,7 +72,7 @@ func (c *collector) directives(ds ast.DirectiveList, where string, native bool, 
 		if native && isNativeAuth(d.Name) {
 			continue
 		}
-		if !contains(allowed, d.Name) {
+		if !slices.Contains(allowed, d.Name) {
 			if msg, hint := unsupported(d.Name); msg != "" {
 				c.add(d.Position, hint, "%s", msg)
 				continue
@@ -110,7 +111,7 @@ func posOf(d *ast.Directive) string { return loc(d.Position) }
 func (c *collector) args(d *ast.Directive, known ...string) map[string]*ast.Value {
 	out := map[string]*ast.Value{}
 	for _, a := range d.Arguments {
-		if !contains(known, a.Name) {
+		if !slices.Contains(known, a.Name) {
 			hint := "@" + d.Name + " takes no arguments"
 			if len(known) > 0 {
 				hint = "@" + d.Name + " takes " + strings.Join(known, ", ")
@@ -173,13 +174,4 @@ func valuePos(v *ast.Value) *ast.Position {
 		return nil
 	}
 	return v.Position
-}
-
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
 }

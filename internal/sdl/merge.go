@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/quarrydata/quarry/internal/schema"
@@ -573,4 +574,4 @@ func scalarNames() []string {
 		schema.AWSEmail, schema.AWSURL, schema.AWSPhone, schema.AWSIPAddress}
 }
 
-func isScalar(name string) bool { return contains(scalarNames(), name) }
+func isScalar(name string) bool { return slices.Contains(scalarNames(), name) }
