@@ -51,14 +51,7 @@ func (b *Builder) create(m *schema.Model, f *ast.Field, args, vars map[string]an
 	ins := &Insert{Model: m}
 	set := map[string]bool{}
 	for _, k := range sortedKeys(in) {
-		fld := m.Field(k)
-		if fld == nil {
-			return nil, qerr.New(qerr.Validation, fmt.Sprintf("%s: %s has no field %s", f.Name, m.Name, k))
-		}
-		if fld.ReadOnly {
-			return nil, qerr.New(qerr.Validation, fmt.Sprintf("%s: %s is computed by the database and cannot be written", f.Name, k))
-		}
-		v, err := coerce(fld, in[k], "input."+k)
+		fld, v, err := inputValue(m, f, in, k)
 		if err != nil {
 			return nil, err
 		}
@@ -94,6 +87,20 @@ func (b *Builder) create(m *schema.Model, f *ast.Field, args, vars map[string]an
 	return ins, nil
 }
 
+// inputValue checks and coerces the value a mutation's input gives field k
+// of m.
+func inputValue(m *schema.Model, f *ast.Field, in map[string]any, k string) (*schema.Field, any, error) {
+	fld := m.Field(k)
+	if fld == nil {
+		return nil, nil, qerr.New(qerr.Validation, fmt.Sprintf("%s: %s has no field %s", f.Name, m.Name, k))
+	}
+	if fld.ReadOnly {
+		return nil, nil, qerr.New(qerr.Validation, fmt.Sprintf("%s: %s is computed by the database and cannot be written", f.Name, k))
+	}
+	v, err := coerce(fld, in[k], "input."+k)
+	return fld, v, err
+}
+
 func isTimeField(f *schema.Field) bool {
 	return f.Type == schema.AWSDateTime && !f.IsList
 }
@@ -117,14 +124,7 @@ func (b *Builder) update(m *schema.Model, f *ast.Field, args, vars map[string]an
 		if isKey[k] {
 			continue
 		}
-		fld := m.Field(k)
-		if fld == nil {
-			return nil, qerr.New(qerr.Validation, fmt.Sprintf("%s: %s has no field %s", f.Name, m.Name, k))
-		}
-		if fld.ReadOnly {
-			return nil, qerr.New(qerr.Validation, fmt.Sprintf("%s: %s is computed by the database and cannot be written", f.Name, k))
-		}
-		v, err := coerce(fld, in[k], "input."+k)
+		fld, v, err := inputValue(m, f, in, k)
 		if err != nil {
 			return nil, err
 		}
