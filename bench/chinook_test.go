@@ -25,6 +25,7 @@ import (
 
 	"github.com/quarrydata/quarry/internal/api"
 	"github.com/quarrydata/quarry/internal/auth"
+	"github.com/quarrydata/quarry/internal/authz"
 	"github.com/quarrydata/quarry/internal/connect"
 	"github.com/quarrydata/quarry/internal/exec"
 	"github.com/quarrydata/quarry/internal/introspect"
@@ -573,7 +574,7 @@ func benchEngine(b *testing.B, cat *introspect.Catalog, compiler sqlgen.Compiler
 	}
 	return &pipeline.Engine{
 		API: a,
-		Planner: &plan.Builder{API: a, Tokens: plan.NewTokens([]byte("benchmark token key")),
+		Planner: &plan.Builder{API: a, Tokens: plan.NewTokens([]byte("benchmark token key")), Policy: authz.New(s),
 			Now:   func() string { return time.Now().UTC().Format("2006-01-02T15:04:05.000Z") },
 			NewID: uuid.NewString},
 		Compiler: compiler,

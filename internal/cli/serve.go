@@ -21,6 +21,7 @@ import (
 
 	"github.com/quarrydata/quarry/internal/api"
 	"github.com/quarrydata/quarry/internal/auth"
+	"github.com/quarrydata/quarry/internal/authz"
 	"github.com/quarrydata/quarry/internal/connect"
 	"github.com/quarrydata/quarry/internal/exec"
 	"github.com/quarrydata/quarry/internal/introspect"
@@ -150,7 +151,7 @@ func (e *env) build(ctx context.Context, f *serveFlags, tokens *plan.Tokens) (*b
 	x.Observe = f.observeSQL
 	eng := &pipeline.Engine{
 		API: a,
-		Planner: &plan.Builder{API: a, Tokens: tokens,
+		Planner: &plan.Builder{API: a, Tokens: tokens, Policy: authz.New(s),
 			Now:   func() string { return time.Now().UTC().Format("2006-01-02T15:04:05.000Z") },
 			NewID: func() string { return uuid.NewString() }},
 		Compiler: compiler,

@@ -104,7 +104,8 @@ type Builder struct {
 	Now func() string
 	// NewID returns a fresh UUID for ID-typed keys the caller leaves out.
 	NewID func() string
-	// Policy holds the schema's auth rules; nil means authz.New(API.IR).
+	// Policy holds the schema's auth rules, built once per schema; nil
+	// (tests) makes one per request.
 	Policy *authz.Policy
 
 	// id is the caller, set on the copy of the Builder that plans one
