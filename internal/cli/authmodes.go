@@ -55,16 +55,9 @@ func providersUsed(s *schema.Schema) map[auth.Provider]bool {
 			add(f.Auth)
 		}
 	}
-	for _, ops := range [][]*schema.Operation{s.Queries, s.Mutations} {
+	for _, ops := range [][]*schema.Operation{s.Queries, s.Mutations, s.Subscriptions} {
 		for _, o := range ops {
-			switch {
-			case len(o.Auth) > 0:
-				add(o.Auth)
-			case len(s.Auth) > 0:
-				add(s.Auth)
-			default:
-				add(authz.DefaultRules())
-			}
+			add(p.OperationRules(o))
 		}
 	}
 	return used
