@@ -251,15 +251,22 @@ func (d *DB) Exec(t testing.TB, script string) {
 	}
 }
 
-// LoadChinook loads the Chinook sample database (../shared/datasets/chinook)
-// into d. serial picks the PostgreSQL variant with SERIAL keys.
+// chinookFiles is the Chinook sample database (a copy of the team's
+// shared/datasets/chinook, with its licence), kept in the repository so
+// the tests run wherever it is checked out.
+//
+//go:embed chinook/*.sql
+var chinookFiles embed.FS
+
+// LoadChinook loads the Chinook sample database into d. serial picks the
+// PostgreSQL variant with SERIAL keys.
 func (d *DB) LoadChinook(t testing.TB, serial bool) {
 	t.Helper()
 	file := map[string]string{Postgres: "Chinook_PostgreSql.sql", MySQL: "Chinook_MySql.sql", SQLite: "Chinook_Sqlite.sql"}[d.Engine]
 	if serial && d.Engine == Postgres {
 		file = "Chinook_PostgreSql_SerialPKs.sql"
 	}
-	raw, err := os.ReadFile(filepath.Join(SharedDir(t), "datasets", "chinook", file))
+	raw, err := chinookFiles.ReadFile("chinook/" + file)
 	if err != nil {
 		t.Fatalf("testdb: chinook: %v", err)
 	}
@@ -279,29 +286,6 @@ func stripDatabaseSwitch(script string) string {
 		out.WriteString(line)
 	}
 	return out.String()
-}
-
-// SharedDir finds the shared/ folder that sits beside the repository.
-func SharedDir(t testing.TB) string {
-	t.Helper()
-	if d := os.Getenv("QUARRY_SHARED_DIR"); d != "" {
-		return d
-	}
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		cand := filepath.Join(dir, "..", "shared")
-		if st, err := os.Stat(filepath.Join(cand, "datasets")); err == nil && st.IsDir() {
-			return cand
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("testdb: cannot find ../shared beside the repository; set QUARRY_SHARED_DIR")
-		}
-		dir = parent
-	}
 }
 
 func redact(raw string) string {
