@@ -2,8 +2,12 @@ package connect
 
 import (
 	"context"
+	"database/sql/driver"
 	"errors"
+	"io"
+	"net"
 	"strings"
+	"syscall"
 
 	"github.com/go-sql-driver/mysql"
 	"github.com/jackc/pgx/v5/pgconn"
@@ -24,8 +28,70 @@ func QueryError(err error) error {
 	if errors.As(err, &qe) {
 		return err
 	}
+	if Unreachable(err) {
+		return qerr.Wrap(qerr.Unavailable, qerr.UnreachableMessage, err)
+	}
 	kind, msg := queryKind(err)
 	return qerr.Wrap(kind, msg, err)
+}
+
+// CommitError classifies an error from COMMIT. When the connection was
+// lost after the commit was sent, the server may have committed: the
+// outcome is unknown and the caller must be told so, not asked to retry.
+func CommitError(err error) error {
+	if err == nil {
+		return nil
+	}
+	if Unreachable(err) && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
+		return qerr.Wrap(qerr.Ambiguous, qerr.AmbiguousMessage, err)
+	}
+	return QueryError(err)
+}
+
+// Unreachable reports whether err means the database could not be reached
+// or went away: a refused or reset connection, a server shutting down or
+// failing over. Such errors end with the outage, so clients should retry.
+func Unreachable(err error) bool {
+	if err == nil {
+		return false
+	}
+	var pg *pgconn.PgError
+	if errors.As(err, &pg) {
+		// 57P01 admin shutdown, 57P02 crash shutdown, 57P03 cannot connect
+		// now (starting up, or a standby being promoted), 08 connection
+		// exceptions.
+		return pg.Code == "57P01" || pg.Code == "57P02" || pg.Code == "57P03" || strings.HasPrefix(pg.Code, "08")
+	}
+	var my *mysql.MySQLError
+	if errors.As(err, &my) {
+		// 1053 server shutdown in progress, 1927 connection killed
+		// (MariaDB), 2002/2003 cannot connect, 2006 server gone away,
+		// 2013 lost connection during a query.
+		switch my.Number {
+		case 1053, 1927, 2002, 2003, 2006, 2013:
+			return true
+		}
+		return false
+	}
+	var connectErr *pgconn.ConnectError
+	var opErr *net.OpError
+	switch {
+	case errors.As(err, &connectErr), errors.As(err, &opErr),
+		errors.Is(err, driver.ErrBadConn), errors.Is(err, mysql.ErrInvalidConn),
+		errors.Is(err, io.EOF), errors.Is(err, io.ErrUnexpectedEOF),
+		errors.Is(err, syscall.ECONNREFUSED), errors.Is(err, syscall.ECONNRESET), errors.Is(err, syscall.EPIPE):
+		return true
+	}
+	var connErr *Error
+	if errors.As(err, &connErr) && connErr.Part == PartHost {
+		return true
+	}
+	// pgx reports a connection it closed after a failure this way, without
+	// a typed error.
+	msg := err.Error()
+	return strings.Contains(msg, "conn closed") || strings.Contains(msg, "connection reset") ||
+		strings.Contains(msg, "connection refused") || strings.Contains(msg, "broken pipe") ||
+		strings.Contains(msg, "unexpected EOF")
 }
 
 func queryKind(err error) (qerr.Kind, string) {

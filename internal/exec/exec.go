@@ -13,6 +13,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"log/slog"
 	"time"
 
 	"github.com/quarrydata/quarry/internal/connect"
@@ -31,6 +32,18 @@ type Options struct {
 	// StatementTimeout bounds one statement or one mutation's transaction
 	// (default 10s).
 	StatementTimeout time.Duration
+	// MaxIdle is how many unused connections stay open (default PoolSize:
+	// a busy server reuses them rather than reconnecting). IdleTimeout
+	// closes a connection unused that long (default 30s), so instances
+	// that were busy once do not keep the database's connection slots;
+	// MaxLifetime replaces connections that old (default 30m), so a
+	// failover or a load balancer in front of replicas is followed.
+	MaxIdle     int
+	IdleTimeout time.Duration
+	MaxLifetime time.Duration
+	// Log receives "database unreachable" once when an outage starts and
+	// "database reachable again" when it ends.
+	Log *slog.Logger
 }
 
 func (o Options) withDefaults() Options {
@@ -43,6 +56,15 @@ func (o Options) withDefaults() Options {
 	if o.StatementTimeout <= 0 {
 		o.StatementTimeout = 10 * time.Second
 	}
+	if o.MaxIdle <= 0 || o.MaxIdle > o.PoolSize {
+		o.MaxIdle = o.PoolSize
+	}
+	if o.IdleTimeout <= 0 {
+		o.IdleTimeout = 30 * time.Second
+	}
+	if o.MaxLifetime <= 0 {
+		o.MaxLifetime = 30 * time.Minute
+	}
 	return o
 }
 
@@ -52,6 +74,8 @@ type Executor struct {
 	opts Options
 	// slots bounds concurrent use; a request holds one for its statement.
 	slots chan struct{}
+	// outage knows whether the database is reachable.
+	outage outage
 	// Observe, when set, receives the SQL text of every statement sent to
 	// the database, once per statement, just before it runs. It lets a test
 	// count what one request costs (the N+1 guard). It is called from
@@ -64,10 +88,17 @@ type Executor struct {
 func New(db *sql.DB, opts Options) *Executor {
 	opts = opts.withDefaults()
 	db.SetMaxOpenConns(opts.PoolSize)
-	db.SetMaxIdleConns(opts.PoolSize)
-	db.SetConnMaxIdleTime(5 * time.Minute)
-	return &Executor{db: db, opts: opts, slots: make(chan struct{}, opts.PoolSize)}
+	db.SetMaxIdleConns(opts.MaxIdle)
+	db.SetConnMaxIdleTime(opts.IdleTimeout)
+	db.SetConnMaxLifetime(opts.MaxLifetime)
+	x := &Executor{db: db, opts: opts, slots: make(chan struct{}, opts.PoolSize)}
+	x.outage.log = opts.Log
+	return x
 }
+
+// Reachable reports whether the last statement found the database
+// reachable, for /healthz and metrics.
+func (x *Executor) Reachable() bool { return !x.outage.isDown() }
 
 // InUse reports how many slots are taken, for metrics.
 func (x *Executor) InUse() int { return len(x.slots) }
@@ -80,6 +111,13 @@ func (x *Executor) acquire(ctx context.Context) (release func(), err error) {
 		return x.release, nil
 	default:
 	}
+	// While the database is unreachable, waiting in the queue would only
+	// make the client wait for the same answer: the requests that hold the
+	// slots are finding out whether it is back.
+	down := x.outage.started()
+	if down == nil {
+		return nil, qerr.New(qerr.Unavailable, qerr.UnreachableMessage)
+	}
 	t := time.NewTimer(x.opts.QueueWait)
 	defer t.Stop()
 	select {
@@ -87,9 +125,19 @@ func (x *Executor) acquire(ctx context.Context) (release func(), err error) {
 		return x.release, nil
 	case <-t.C:
 		return nil, qerr.New(qerr.Unavailable, fmt.Sprintf("database busy: no connection free within %s", x.opts.QueueWait))
+	case <-down:
+		return nil, qerr.New(qerr.Unavailable, qerr.UnreachableMessage)
 	case <-ctx.Done():
 		return nil, qerr.Wrap(qerr.Unavailable, "the request ended while waiting for a connection", ctx.Err())
 	}
+}
+
+// failed classifies a statement's error and notes an outage it reveals.
+func (x *Executor) failed(err error) error {
+	if connect.Unreachable(err) {
+		x.outage.begin(err)
+	}
+	return connect.QueryError(err)
 }
 
 func (x *Executor) release() { <-x.slots }
@@ -145,12 +193,16 @@ func (x *Executor) List(ctx context.Context, st sqlgen.Statement) ([]Row, error)
 		if len(cols) != 2 {
 			return fmt.Errorf("exec: a list statement returned %d columns, not 2", len(cols))
 		}
+		if err := charge(ctx, 1, len(cols[0])); err != nil {
+			return err
+		}
 		out = append(out, Row{Object: keep(cols[0]), Key: keep(cols[1])})
 		return nil
 	})
 	if err != nil {
-		return nil, connect.QueryError(err)
+		return nil, x.failed(err)
 	}
+	x.outage.end()
 	return out, nil
 }
 
@@ -168,6 +220,9 @@ func (x *Executor) One(ctx context.Context, st sqlgen.Statement) (json.RawMessag
 			return fmt.Errorf("exec: a single-object statement returned %d columns, not 1", len(cols))
 		}
 		if obj == nil {
+			if err := charge(ctx, 0, len(cols[0])); err != nil {
+				return err
+			}
 			// A NULL object (not something compiled statements return)
 			// reads as no row, as scanning into []byte did.
 			obj = bytes.Clone(cols[0])
@@ -175,18 +230,19 @@ func (x *Executor) One(ctx context.Context, st sqlgen.Statement) (json.RawMessag
 		return nil
 	})
 	if err != nil {
-		return nil, connect.QueryError(err)
+		return nil, x.failed(err)
 	}
+	x.outage.end()
 	return obj, nil
 }
 
-func scanOne(row *sql.Row) (json.RawMessage, error) {
+func (x *Executor) scanOne(row *sql.Row) (json.RawMessage, error) {
 	var obj []byte
 	if err := row.Scan(&obj); err != nil {
 		if errors.Is(err, sql.ErrNoRows) {
 			return nil, nil
 		}
-		return nil, connect.QueryError(err)
+		return nil, x.failed(err)
 	}
 	return obj, nil
 }
@@ -202,14 +258,14 @@ func (x *Executor) Mutate(ctx context.Context, m sqlgen.Mutation) (json.RawMessa
 	defer done()
 	tx, err := x.db.BeginTx(ctx, nil)
 	if err != nil {
-		return nil, connect.QueryError(err)
+		return nil, x.failed(err)
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
 	var result json.RawMessage
 	for _, step := range m.Steps {
 		x.observe(step.SQL)
 		if step.Returns {
-			obj, err := scanOne(tx.QueryRowContext(ctx, step.SQL, step.Args...))
+			obj, err := x.scanOne(tx.QueryRowContext(ctx, step.SQL, step.Args...))
 			if err != nil {
 				return nil, err
 			}
@@ -221,12 +277,12 @@ func (x *Executor) Mutate(ctx context.Context, m sqlgen.Mutation) (json.RawMessa
 		}
 		res, err := tx.ExecContext(ctx, step.SQL, step.Args...)
 		if err != nil {
-			return nil, connect.QueryError(err)
+			return nil, x.failed(err)
 		}
 		if step.MustAffect {
 			n, err := res.RowsAffected()
 			if err != nil {
-				return nil, connect.QueryError(err)
+				return nil, x.failed(err)
 			}
 			if n == 0 {
 				return nil, nil
@@ -234,7 +290,12 @@ func (x *Executor) Mutate(ctx context.Context, m sqlgen.Mutation) (json.RawMessa
 		}
 	}
 	if err := tx.Commit(); err != nil {
-		return nil, connect.QueryError(err)
+		if connect.Unreachable(err) {
+			x.outage.begin(err)
+		}
+		// The commit was sent: if the connection went, so did the answer.
+		return nil, connect.CommitError(err)
 	}
+	x.outage.end()
 	return result, nil
 }

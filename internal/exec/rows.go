@@ -49,9 +49,13 @@ func (x *Executor) Rows(ctx context.Context, st sqlgen.Statement) (*Result, erro
 	x.observe(st.SQL)
 	rows, err := x.db.QueryContext(ctx, st.SQL, st.Args...)
 	if err != nil {
-		return nil, connect.QueryError(err)
+		return nil, x.failed(err)
 	}
-	return readRows(rows)
+	res, err := readRows(ctx, rows)
+	if err == nil {
+		x.outage.end()
+	}
+	return res, err
 }
 
 // Custom runs a custom operation's statement and shapes its rows into
@@ -74,15 +78,15 @@ func (x *Executor) Custom(ctx context.Context, st sqlgen.Statement, c *plan.Cust
 	defer done()
 	tx, err := x.db.BeginTx(ctx, nil)
 	if err != nil {
-		return nil, connect.QueryError(err)
+		return nil, x.failed(err)
 	}
 	defer tx.Rollback() //nolint:errcheck // after Commit it is a no-op
 	x.observe(st.SQL)
 	rows, err := tx.QueryContext(ctx, st.SQL, st.Args...)
 	if err != nil {
-		return nil, connect.QueryError(err)
+		return nil, x.failed(err)
 	}
-	res, err := readRows(rows)
+	res, err := readRows(ctx, rows)
 	if err != nil {
 		return nil, err
 	}
@@ -91,13 +95,17 @@ func (x *Executor) Custom(ctx context.Context, st sqlgen.Statement, c *plan.Cust
 		return nil, err
 	}
 	if err := tx.Commit(); err != nil {
-		return nil, connect.QueryError(err)
+		if connect.Unreachable(err) {
+			x.outage.begin(err)
+		}
+		return nil, connect.CommitError(err)
 	}
+	x.outage.end()
 	return out, nil
 }
 
-// readRows reads and closes rows.
-func readRows(rows *sql.Rows) (*Result, error) {
+// readRows reads and closes rows, charging each to the request's budget.
+func readRows(ctx context.Context, rows *sql.Rows) (*Result, error) {
 	defer rows.Close()
 	types, err := rows.ColumnTypes()
 	if err != nil {
@@ -119,11 +127,16 @@ func readRows(rows *sql.Rows) (*Result, error) {
 		if err := rows.Scan(ptrs...); err != nil {
 			return nil, connect.QueryError(err)
 		}
+		size := 0
 		for i, v := range vals {
 			// Scan into *any copies bytes, so they outlive the row.
 			if b, ok := v.([]byte); ok && !binary(res.Columns[i].DBType, b) {
 				vals[i] = string(b)
 			}
+			size += valueSize(vals[i])
+		}
+		if err := charge(ctx, 1, size); err != nil {
+			return nil, err
 		}
 		res.Rows = append(res.Rows, vals)
 	}
@@ -153,4 +166,15 @@ func binary(dbType string, b []byte) bool {
 		return true
 	}
 	return !utf8.Valid(b)
+}
+
+// valueSize approximates the bytes a scanned value takes in the response.
+func valueSize(v any) int {
+	switch v := v.(type) {
+	case string:
+		return len(v) + 2
+	case []byte:
+		return len(v) * 4 / 3
+	}
+	return 8
 }

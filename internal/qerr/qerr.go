@@ -31,6 +31,20 @@ const (
 	Conditional  Kind = "CONDITIONAL"   // a mutation's condition did not hold
 	Throttled    Kind = "THROTTLED"     // too many requests
 	Misconfig    Kind = "MISCONFIGURED" // the schema does not match the database
+	// Ambiguous: the connection was lost after a commit was sent, so
+	// whether the write happened is unknown. It must not be retried
+	// blindly as Unavailable is: a create may already exist.
+	Ambiguous Kind = "AMBIGUOUS"
+)
+
+// Messages clients match on, documented in the README.
+const (
+	// UnreachableMessage answers every request while the database cannot
+	// be reached: retry later.
+	UnreachableMessage = "The database is unreachable; retry later."
+	// AmbiguousMessage answers a write whose commit was sent when the
+	// connection was lost.
+	AmbiguousMessage = "The connection to the database was lost while the write was being committed: the write may have been applied. Read it back before retrying, or retry a create with the same client-chosen key."
 )
 
 // GenericMessage is what the reference returns for every runtime error
@@ -71,11 +85,13 @@ func KindOf(err error) Kind {
 	return Internal
 }
 
-// callerFault lists kinds whose message always reaches the client: they
-// describe the request, not the server.
-var callerFault = map[Kind]bool{
+// shown lists kinds whose message always reaches the client: they
+// describe the request, or tell the client what to do (retry later, read
+// before retrying); their messages carry no cause.
+var shown = map[Kind]bool{
 	BadRequest: true, Validation: true, Unauthorized: true, Forbidden: true,
 	TooLarge: true, Unsupported: true, Throttled: true, Conditional: true, NotFound: true,
+	Ambiguous: true, Unavailable: true, Timeout: true,
 }
 
 // ErrorType is the AppSync errorType the client sees for a kind.
@@ -95,6 +111,8 @@ func ErrorType(k Kind) string {
 		return "ServiceUnavailableException"
 	case TooLarge:
 		return "PayloadTooLargeException"
+	case Ambiguous:
+		return "AmbiguousWriteException"
 	}
 	return "InternalFailure"
 }
@@ -109,7 +127,7 @@ func ClientMessage(err error, debug bool) string {
 		}
 		return GenericMessage
 	}
-	if callerFault[e.Kind] {
+	if shown[e.Kind] {
 		return e.Msg
 	}
 	if debug {

@@ -1,0 +1,68 @@
+package connect
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"syscall"
+	"testing"
+
+	"github.com/go-sql-driver/mysql"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/quarrydata/quarry/internal/qerr"
+)
+
+// TestOutageErrorsAreRetryable: every way a database can go away is
+// ServiceUnavailableException with the documented message; a lost commit
+// is the distinct ambiguous kind; request mistakes keep their own kinds.
+func TestOutageErrorsAreRetryable(t *testing.T) {
+	refused := &net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}
+	tests := []struct {
+		name             string
+		err              error
+		query, commit    qerr.Kind
+		queryErrorType   string
+		clientSeesReason bool
+	}{
+		{"connection refused", refused, qerr.Unavailable, qerr.Ambiguous, "ServiceUnavailableException", true},
+		{"connection reset", fmt.Errorf("read: %w", syscall.ECONNRESET), qerr.Unavailable, qerr.Ambiguous, "ServiceUnavailableException", true},
+		{"unexpected EOF", io.ErrUnexpectedEOF, qerr.Unavailable, qerr.Ambiguous, "ServiceUnavailableException", true},
+		{"PostgreSQL admin shutdown", &pgconn.PgError{Code: "57P01"}, qerr.Unavailable, qerr.Ambiguous, "ServiceUnavailableException", true},
+		{"PostgreSQL cannot connect now", &pgconn.PgError{Code: "57P03"}, qerr.Unavailable, qerr.Ambiguous, "ServiceUnavailableException", true},
+		{"PostgreSQL connection failure", &pgconn.PgError{Code: "08006"}, qerr.Unavailable, qerr.Ambiguous, "ServiceUnavailableException", true},
+		{"MySQL server gone away", &mysql.MySQLError{Number: 2006}, qerr.Unavailable, qerr.Ambiguous, "ServiceUnavailableException", true},
+		{"MySQL lost connection", &mysql.MySQLError{Number: 2013}, qerr.Unavailable, qerr.Ambiguous, "ServiceUnavailableException", true},
+		{"MySQL shutdown in progress", &mysql.MySQLError{Number: 1053}, qerr.Unavailable, qerr.Ambiguous, "ServiceUnavailableException", true},
+		{"MySQL cannot connect", &mysql.MySQLError{Number: 2002}, qerr.Unavailable, qerr.Ambiguous, "ServiceUnavailableException", true},
+		{"MySQL invalid connection", mysql.ErrInvalidConn, qerr.Unavailable, qerr.Ambiguous, "ServiceUnavailableException", true},
+		// Not outages: the commit's outcome is known.
+		{"statement timeout", context.DeadlineExceeded, qerr.Timeout, qerr.Timeout, "ServiceUnavailableException", true},
+		{"serialization failure", &pgconn.PgError{Code: "40001"}, qerr.Unavailable, qerr.Unavailable, "ServiceUnavailableException", true},
+		{"unique violation", &pgconn.PgError{Code: "23505"}, qerr.Conflict, qerr.Conflict, "ConflictException", false},
+		{"something else", errors.New("boom"), qerr.Internal, qerr.Internal, "InternalFailure", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			q := QueryError(tt.err)
+			if k := qerr.KindOf(q); k != tt.query || qerr.ErrorType(k) != tt.queryErrorType {
+				t.Errorf("QueryError kind %s (%s), want %s (%s)", k, qerr.ErrorType(k), tt.query, tt.queryErrorType)
+			}
+			if got := qerr.ClientMessage(q, false); (got != qerr.GenericMessage) != tt.clientSeesReason {
+				t.Errorf("client message %q", got)
+			}
+			if tt.query == qerr.Unavailable && Unreachable(tt.err) && qerr.ClientMessage(q, false) != qerr.UnreachableMessage {
+				t.Errorf("client message %q, want %q", qerr.ClientMessage(q, false), qerr.UnreachableMessage)
+			}
+			c := CommitError(tt.err)
+			if k := qerr.KindOf(c); k != tt.commit {
+				t.Errorf("CommitError kind %s, want %s", k, tt.commit)
+			}
+			if tt.commit == qerr.Ambiguous && (qerr.ErrorType(qerr.Ambiguous) != "AmbiguousWriteException" || qerr.ClientMessage(c, false) != qerr.AmbiguousMessage) {
+				t.Errorf("ambiguous commit shown as %s %q", qerr.ErrorType(qerr.Ambiguous), qerr.ClientMessage(c, false))
+			}
+		})
+	}
+}
