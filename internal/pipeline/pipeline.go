@@ -11,11 +11,11 @@ import (
 	"crypto/sha256"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"log/slog"
 	"sync"
 	"time"
 
-	"github.com/vektah/gqlparser/v2"
 	"github.com/vektah/gqlparser/v2/ast"
 	"github.com/vektah/gqlparser/v2/gqlerror"
 	"github.com/vektah/gqlparser/v2/validator"
@@ -48,6 +48,8 @@ type Engine struct {
 	// Publish, when set, receives every change a mutation made, for
 	// subscriptions. It must not block.
 	Publish func(ctx context.Context, ev pubsub.Event)
+	// Limits bound what a document may cost; zero values take defaults.
+	Limits Limits
 
 	docs docCache
 }
@@ -82,10 +84,14 @@ type Response struct {
 func (e *Engine) Serve(ctx context.Context, req Request, requestID string, id auth.Identity) Response {
 	t := e.timer()
 
-	doc, perrs := e.parse(req.Query)
+	doc, err := e.parse(req.Query)
 	t("parse+validate")
-	if perrs != nil {
-		return Response{Data: json.RawMessage("null"), Errors: gqlErrors(perrs)}
+	if err != nil {
+		var list gqlerror.List
+		if errors.As(err, &list) {
+			return Response{Data: json.RawMessage("null"), Errors: gqlErrors(list)}
+		}
+		return e.fail(ctx, requestID, nil, err)
 	}
 	op := pickOperation(doc, req.OperationName)
 	if op == nil {
@@ -106,9 +112,16 @@ func (e *Engine) Serve(ctx context.Context, req Request, requestID string, id au
 	if op.Operation == ast.Subscription {
 		return e.fail(ctx, requestID, nil, qerr.New(qerr.Validation, "subscriptions are served over WebSocket at /graphql/realtime"))
 	}
+	lim := e.Limits.WithDefaults()
 	if isIntrospection(op) {
+		if err := e.Planner.CheckRootFields(op, coerced); err != nil {
+			return e.fail(ctx, requestID, nil, err)
+		}
 		data, err := introspectSchema(e.API.AST, op, coerced)
 		t("introspection")
+		if err == nil && len(data) > lim.MaxResponseBytes {
+			err = qerr.New(qerr.TooLarge, fmt.Sprintf("the response is over %d bytes (limit --max-response-bytes)", lim.MaxResponseBytes))
+		}
 		if err != nil {
 			return e.fail(ctx, requestID, nil, err)
 		}
@@ -120,6 +133,8 @@ func (e *Engine) Serve(ctx context.Context, req Request, requestID string, id au
 	if err != nil {
 		return e.fail(ctx, requestID, nil, err)
 	}
+	budget := &exec.Budget{MaxRows: lim.MaxResponseRows, MaxBytes: lim.MaxResponseBytes}
+	ctx = exec.WithBudget(ctx, budget)
 
 	vals := make([]json.RawMessage, len(roots))
 	var errs []Error
@@ -132,6 +147,11 @@ func (e *Engine) Serve(ctx context.Context, req Request, requestID string, id au
 		name += string(r.Kind)
 		var val json.RawMessage
 		err := r.Err
+		if err == nil {
+			// Once the request has read its budget, later root fields
+			// fail without asking the database.
+			err = budget.Spent()
+		}
 		if err == nil {
 			val, err = e.run(ctx, r)
 		}
@@ -399,14 +419,14 @@ func (e *Engine) timer() func(stage string) {
 	}
 }
 
-func (e *Engine) parse(query string) (*ast.QueryDocument, gqlerror.List) {
+func (e *Engine) parse(query string) (*ast.QueryDocument, error) {
 	key := sha256.Sum256([]byte(query))
 	if doc, ok := e.docs.get(key); ok {
 		return doc, nil
 	}
-	doc, errs := gqlparser.LoadQueryWithRules(e.API.AST, query, nil)
-	if errs != nil {
-		return nil, errs
+	doc, err := e.Limits.WithDefaults().load(e.API.AST, query)
+	if err != nil {
+		return nil, err
 	}
 	// Large documents are validated each time: caching them would let a
 	// client pin gigabytes with a few thousand distinct big queries.

@@ -21,9 +21,13 @@ var ErrNotSubscription = qerr.New(qerr.Validation, "only subscription operations
 // included). Its errors are *qerr.Error: Validation for a bad document
 // or variables, Forbidden when no rule lets id listen.
 func (e *Engine) Subscribe(req Request, id auth.Identity) (*plan.Subscription, error) {
-	doc, perrs := e.parse(req.Query)
-	if perrs != nil {
-		return nil, qerr.New(qerr.Validation, joinMessages(perrs))
+	doc, err := e.parse(req.Query)
+	if err != nil {
+		var list gqlerror.List
+		if errors.As(err, &list) {
+			return nil, qerr.New(qerr.Validation, joinMessages(list))
+		}
+		return nil, err
 	}
 	op := pickOperation(doc, req.OperationName)
 	if op == nil {

@@ -5,6 +5,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -18,17 +19,68 @@ import (
 	"github.com/quarrydata/quarry/internal/schema"
 )
 
-// Page sizes: a list without limit returns DefaultLimit rows (as AppSync
-// models do); no list returns more than MaxLimit. A request has at most
-// MaxRootFields root fields, each selecting at most MaxOutputs fields in
-// all, nested at most MaxDepth relationships deep.
+// DefaultLimit is the page size of a list without limit, as AppSync
+// models have.
+const DefaultLimit = 100
+
+// Limits bound what one operation may ask for. Zero values take the
+// defaults below.
+type Limits struct {
+	// MaxLimit is the largest page a list may ask for (--max-list-limit);
+	// a larger limit is refused, not cut.
+	MaxLimit int
+	// MaxRootFields bounds an operation's root fields, __typename
+	// included (--max-root-fields).
+	MaxRootFields int
+	// MaxOutputs bounds the fields one root field selects in all, each
+	// fragment counted where it is used (--max-fields).
+	MaxOutputs int
+	// MaxDepth bounds how many relationships deep a selection nests
+	// (--max-depth).
+	MaxDepth int
+}
+
+// Default limits.
 const (
-	DefaultLimit  = 100
-	MaxLimit      = 1000
-	MaxRootFields = 50
-	MaxOutputs    = 5000
-	MaxDepth      = 12
+	DefaultMaxLimit      = 1000
+	DefaultMaxRootFields = 50
+	DefaultMaxOutputs    = 5000
+	DefaultMaxDepth      = 12
 )
+
+// WithDefaults fills zero limits with the defaults.
+func (l Limits) WithDefaults() Limits {
+	if l.MaxLimit <= 0 {
+		l.MaxLimit = DefaultMaxLimit
+	}
+	if l.MaxRootFields <= 0 {
+		l.MaxRootFields = DefaultMaxRootFields
+	}
+	if l.MaxOutputs <= 0 {
+		l.MaxOutputs = DefaultMaxOutputs
+	}
+	if l.MaxDepth <= 0 {
+		l.MaxDepth = DefaultMaxDepth
+	}
+	return l
+}
+
+// pageLimit reads a list's limit argument: DefaultLimit when absent, a
+// validation error when it is not a positive integer or over the maximum.
+func (l Limits) pageLimit(args map[string]any) (int, error) {
+	v, ok := args["limit"]
+	if !ok || v == nil {
+		return DefaultLimit, nil
+	}
+	n, err := toInt(v)
+	if err != nil || n < 1 {
+		return 0, qerr.New(qerr.Validation, "limit must be a positive integer")
+	}
+	if n > int64(l.MaxLimit) {
+		return 0, qerr.New(qerr.Validation, fmt.Sprintf("limit %d is over the maximum page size of %d (limit --max-list-limit); page with nextToken", n, l.MaxLimit))
+	}
+	return int(n), nil
+}
 
 // Root is the plan of one root field of an operation.
 type Root struct {
@@ -107,6 +159,8 @@ type Builder struct {
 	// Policy holds the schema's auth rules, built once per schema; nil
 	// (tests) makes one per request.
 	Policy *authz.Policy
+	// Limits bound each operation; zero values take the defaults.
+	Limits Limits
 
 	// id is the caller, set on the copy of the Builder that plans one
 	// request.
@@ -117,12 +171,40 @@ type Builder struct {
 // coerced variables. What id may not see is left out by the plan's
 // predicates; what it may not do at all is an error.
 func (b *Builder) Build(op *ast.OperationDefinition, vars map[string]any, id auth.Identity) ([]Root, error) {
+	return b.forCaller(id).build(op, vars)
+}
+
+// forCaller is a copy of b that plans one request for id.
+func (b *Builder) forCaller(id auth.Identity) *Builder {
 	rb := *b
 	rb.id = id
+	rb.Limits = b.Limits.WithDefaults()
 	if rb.Policy == nil {
 		rb.Policy = authz.New(b.API.IR)
 	}
-	return rb.build(op, vars)
+	return &rb
+}
+
+// CheckRootFields refuses an operation with more root fields than the
+// limit, for operations answered without a plan (introspection). A nil
+// Builder has the default limits.
+func (b *Builder) CheckRootFields(op *ast.OperationDefinition, vars map[string]any) error {
+	fields, err := collect(op.SelectionSet, vars)
+	if err != nil {
+		return err
+	}
+	var l Limits
+	if b != nil {
+		l = b.Limits
+	}
+	return l.WithDefaults().rootFields(len(fields))
+}
+
+func (l Limits) rootFields(n int) error {
+	if n > l.MaxRootFields {
+		return qerr.New(qerr.TooLarge, fmt.Sprintf("an operation may have at most %d root fields, __typename included (limit --max-root-fields)", l.MaxRootFields))
+	}
+	return nil
 }
 
 func (b *Builder) build(op *ast.OperationDefinition, vars map[string]any) ([]Root, error) {
@@ -130,8 +212,8 @@ func (b *Builder) build(op *ast.OperationDefinition, vars map[string]any) ([]Roo
 	if err != nil {
 		return nil, err
 	}
-	if len(fields) > MaxRootFields {
-		return nil, qerr.New(qerr.TooLarge, fmt.Sprintf("an operation may have at most %d root fields", MaxRootFields))
+	if err := b.Limits.rootFields(len(fields)); err != nil {
+		return nil, err
 	}
 	var out []Root
 	for _, f := range fields {
@@ -300,13 +382,9 @@ func (b *Builder) list(r *Root, m *schema.Model, f *ast.Field, args, vars map[st
 	// again, for whoever sends it, on every page.
 	where = pred.Conj(where, d.Filter)
 	desc := args["sortDirection"] == "DESC"
-	limit := DefaultLimit
-	if l, ok := args["limit"]; ok && l != nil {
-		n, err := toInt(l)
-		if err != nil || n < 1 {
-			return qerr.New(qerr.Validation, "limit must be a positive integer")
-		}
-		limit = min(int(n), MaxLimit)
+	limit, err := b.Limits.pageLimit(args)
+	if err != nil {
+		return err
 	}
 	r.Fingerprint = fingerprint(f.Name, args["filter"], args[sortKeyArg], desc, argOf(args, m))
 	sel := &Select{Model: m, Where: where, Desc: desc, Limit: limit}
@@ -388,8 +466,8 @@ func (b *Builder) outputs(m *schema.Model, set ast.SelectionSet, vars map[string
 	}
 	var out []Output
 	*sc.budget += len(fields)
-	if *sc.budget > MaxOutputs {
-		return nil, qerr.New(qerr.TooLarge, fmt.Sprintf("the selection asks for more than %d fields in all (fragments count each time they are used)", MaxOutputs))
+	if *sc.budget > b.Limits.MaxOutputs {
+		return nil, qerr.New(qerr.TooLarge, fmt.Sprintf("the selection asks for more than %d fields in all, fragments counted each time they are used (limit --max-fields)", b.Limits.MaxOutputs))
 	}
 	for _, f := range fields {
 		key := responseKey(f)
@@ -428,8 +506,8 @@ func (b *Builder) nested(m *schema.Model, rel *schema.Relationship, f *ast.Field
 	sel := &Select{Model: target}
 	// The nested object's key is not known before the query runs.
 	inner := &scope{pages: sc.pages, budget: sc.budget, depth: sc.depth + 1, op: authz.List, flagged: sc.flagged}
-	if inner.depth > MaxDepth {
-		return Output{}, qerr.New(qerr.TooLarge, fmt.Sprintf("the selection nests relationships more than %d deep", MaxDepth))
+	if inner.depth > b.Limits.MaxDepth {
+		return Output{}, qerr.New(qerr.TooLarge, fmt.Sprintf("the selection nests relationships more than %d deep (limit --max-depth)", b.Limits.MaxDepth))
 	}
 	if rel.Kind != schema.HasMany {
 		inner.op = authz.Get
@@ -456,13 +534,8 @@ func (b *Builder) nested(m *schema.Model, rel *schema.Relationship, f *ast.Field
 	}
 	sel.Where = pred.Conj(where, guard)
 	sel.Desc = args["sortDirection"] == "DESC"
-	sel.Limit = DefaultLimit
-	if l, ok := args["limit"]; ok && l != nil {
-		n, err := toInt(l)
-		if err != nil || n < 1 {
-			return Output{}, qerr.New(qerr.Validation, "limit must be a positive integer")
-		}
-		sel.Limit = min(int(n), MaxLimit)
+	if sel.Limit, err = b.Limits.pageLimit(args); err != nil {
+		return Output{}, err
 	}
 	q := nestedQuery{field: nestedField(m, rel), filter: args["filter"], desc: sel.Desc}
 	// A hasMany's Join pairs the parent's primary key, in order (Join).
@@ -557,6 +630,7 @@ func Join(from, target *schema.Model, rel *schema.Relationship) ([]JoinPair, err
 func collect(set ast.SelectionSet, vars map[string]any) ([]*ast.Field, error) {
 	var out []*ast.Field
 	byKey := map[string]*ast.Field{}
+	spread := map[string]bool{}
 	var walk func(ast.SelectionSet) error
 	walk = func(set ast.SelectionSet) error {
 		for _, sel := range set {
@@ -567,12 +641,13 @@ func collect(set ast.SelectionSet, vars map[string]any) ([]*ast.Field, error) {
 				}
 				k := responseKey(s)
 				if prev, ok := byKey[k]; ok {
-					merged := *prev
-					merged.SelectionSet = append(append(ast.SelectionSet{}, prev.SelectionSet...), s.SelectionSet...)
-					*prev = merged
+					// prev is this function's copy, its selection set
+					// too: appending in place keeps merging linear.
+					prev.SelectionSet = append(prev.SelectionSet, s.SelectionSet...)
 					continue
 				}
 				cp := *s
+				cp.SelectionSet = slices.Clone(s.SelectionSet)
 				byKey[k] = &cp
 				out = append(out, &cp)
 			case *ast.InlineFragment:
@@ -582,7 +657,10 @@ func collect(set ast.SelectionSet, vars map[string]any) ([]*ast.Field, error) {
 					}
 				}
 			case *ast.FragmentSpread:
-				if included(s.Directives, vars) && s.Definition != nil {
+				// A fragment spread twice into one selection set adds
+				// nothing the first spread did not.
+				if included(s.Directives, vars) && s.Definition != nil && !spread[s.Name] {
+					spread[s.Name] = true
 					if err := walk(s.Definition.SelectionSet); err != nil {
 						return err
 					}

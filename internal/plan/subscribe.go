@@ -42,12 +42,7 @@ type Subscription struct {
 // Subscribe plans the one root field of a subscription operation for the
 // caller id.
 func (b *Builder) Subscribe(op *ast.OperationDefinition, vars map[string]any, id auth.Identity) (*Subscription, error) {
-	rb := *b
-	rb.id = id
-	if rb.Policy == nil {
-		rb.Policy = authz.New(b.API.IR)
-	}
-	return rb.subscribe(op, vars)
+	return b.forCaller(id).subscribe(op, vars)
 }
 
 func (b *Builder) subscribe(op *ast.OperationDefinition, vars map[string]any) (*Subscription, error) {
