@@ -14,6 +14,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -32,8 +33,12 @@ import (
 	"github.com/quarrydata/quarry/internal/realtime"
 )
 
-// MaxBody bounds a request body.
-const MaxBody = 1 << 20
+// Defaults of the server's limits.
+const (
+	DefaultMaxBody         = 1 << 20
+	DefaultBodyTimeout     = 10 * time.Second
+	DefaultMaxConnsPerAddr = 1024
+)
 
 // Server serves one API.
 type Server struct {
@@ -44,6 +49,10 @@ type Server struct {
 	mux     *http.ServeMux
 	// Ready reports whether the database answers, for /healthz.
 	Ready func(ctx context.Context) error
+	// Checks are further dependencies /healthz reports by name (the
+	// broker). A failing check makes the instance "degraded", not down:
+	// it still answers queries, so a load balancer should keep it.
+	Checks map[string]func(ctx context.Context) error
 	// RequestTimeout bounds a whole request, all its root fields together
 	// (each statement also has its own timeout); zero means none.
 	RequestTimeout time.Duration
@@ -52,12 +61,21 @@ type Server struct {
 	TLS *tls.Config
 	// Realtime serves subscriptions; its Hub receives change events.
 	Realtime *realtime.Server
+	// MaxBody bounds a request body (default DefaultMaxBody).
+	MaxBody int64
+	// BodyTimeout bounds the time a client takes to send a request's
+	// body once its headers arrived (default DefaultBodyTimeout), so a
+	// body sent a byte at a time does not hold a connection for ever.
+	BodyTimeout time.Duration
+	// MaxConnsPerAddr bounds the connections one client address holds
+	// open at once (default DefaultMaxConnsPerAddr; negative: no limit).
+	MaxConnsPerAddr int
 }
 
 // New returns a server for engine, accepting the credentials authn
 // accepts.
 func New(engine *pipeline.Engine, authn *auth.Authenticator, log *slog.Logger) *Server {
-	s := &Server{log: log, mux: http.NewServeMux()}
+	s := &Server{log: log, mux: http.NewServeMux(), Checks: map[string]func(context.Context) error{}}
 	s.Swap(engine)
 	s.SetAuthenticator(authn)
 	s.metrics = newMetrics(func() float64 {
@@ -98,6 +116,13 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, drain time.Duration
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
+	}
+	perAddr := s.MaxConnsPerAddr
+	if perAddr == 0 {
+		perAddr = DefaultMaxConnsPerAddr
+	}
+	if perAddr > 0 {
+		ln = newAddrLimitListener(ln, perAddr, func() { s.metrics.refused.Inc() })
 	}
 	if s.TLS != nil {
 		ln = sniffListener{Listener: ln, config: s.TLS}
@@ -192,12 +217,16 @@ func (s *Server) graphql(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	var req pipeline.Request
-	body, err := io.ReadAll(io.LimitReader(r.Body, MaxBody+1))
-	if err == nil && len(body) > MaxBody {
-		s.writeError(w, http.StatusRequestEntityTooLarge, "PayloadTooLargeException", "The request body is over 1 MiB.")
+	body, code, msg := s.readBody(w, r)
+	if msg != "" {
+		errorType := "PayloadTooLargeException"
+		if code != http.StatusRequestEntityTooLarge {
+			errorType = "BadRequestException"
+		}
+		s.writeError(w, code, errorType, msg)
 		return
 	}
-	if err != nil || json.Unmarshal(body, &req) != nil || strings.TrimSpace(req.Query) == "" {
+	if json.Unmarshal(body, &req) != nil || strings.TrimSpace(req.Query) == "" {
 		s.writeError(w, http.StatusBadRequest, "BadRequestException", `The body must be JSON: {"query": "...", "variables": {...}}.`)
 		return
 	}
@@ -234,6 +263,45 @@ func (s *Server) graphql(w http.ResponseWriter, r *http.Request) {
 	s.metrics.latency.WithLabelValues(op).Observe(time.Since(start).Seconds())
 }
 
+// readBody reads a request body within the size and time limits, or says
+// which limit it broke, with the HTTP status to answer.
+func (s *Server) readBody(w http.ResponseWriter, r *http.Request) (body []byte, status int, msg string) {
+	limit := s.MaxBody
+	if limit <= 0 {
+		limit = DefaultMaxBody
+	}
+	timeout := s.BodyTimeout
+	if timeout <= 0 {
+		timeout = DefaultBodyTimeout
+	}
+	rc := http.NewResponseController(w)
+	_ = rc.SetReadDeadline(time.Now().Add(timeout))
+	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
+	if err != nil || int64(len(body)) > limit {
+		// Otherwise net/http would wait for the rest of the body before
+		// answering, to keep the connection: exactly what a slow client
+		// wants.
+		w.Header().Set("Connection", "close")
+	} else {
+		_ = rc.SetReadDeadline(time.Time{})
+	}
+	switch {
+	case err != nil && isTimeout(err):
+		s.metrics.slowBodies.Inc()
+		return nil, http.StatusRequestTimeout, fmt.Sprintf("The request body did not arrive within %s (limit --body-timeout).", timeout)
+	case err != nil:
+		return nil, http.StatusBadRequest, "The request body could not be read."
+	case int64(len(body)) > limit:
+		return nil, http.StatusRequestEntityTooLarge, fmt.Sprintf("The request body is over %d bytes (limit --max-body).", limit)
+	}
+	return body, 0, ""
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) && ne.Timeout()
+}
+
 // writeError answers as AppSync does for requests it refuses before
 // running them.
 func (s *Server) writeError(w http.ResponseWriter, status int, errorType, msg string) {
@@ -246,22 +314,41 @@ func (s *Server) writeError(w http.ResponseWriter, status int, errorType, msg st
 
 func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	w.Header().Set("Content-Type", "application/json")
+	ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
+	defer cancel()
+	report := map[string]string{"status": "ok"}
+	status := http.StatusOK
 	if s.Ready != nil {
-		ctx, cancel := context.WithTimeout(r.Context(), 2*time.Second)
-		defer cancel()
+		report["database"] = "ok"
 		if err := s.Ready(ctx); err != nil {
-			w.WriteHeader(http.StatusServiceUnavailable)
-			_, _ = w.Write([]byte(`{"status":"database unreachable"}`))
-			return
+			report["status"], report["database"] = "database unreachable", "unreachable"
+			status = http.StatusServiceUnavailable
 		}
 	}
-	_, _ = w.Write([]byte(`{"status":"ok"}`))
+	for name, check := range s.Checks {
+		report[name] = "ok"
+		if err := check(ctx); err != nil {
+			report[name] = err.Error()
+			if status == http.StatusOK {
+				report["status"] = "degraded"
+			}
+		}
+	}
+	raw, _ := json.Marshal(report)
+	w.WriteHeader(status)
+	_, _ = w.Write(raw)
 }
 
+// Registerer is where other parts of the process (the broker) register
+// their metrics, so /metrics shows them beside the server's.
+func (s *Server) Registerer() prometheus.Registerer { return s.metrics.reg }
+
 type metrics struct {
-	reg      *prometheus.Registry
-	requests *prometheus.CounterVec
-	latency  *prometheus.HistogramVec
+	reg        *prometheus.Registry
+	requests   *prometheus.CounterVec
+	latency    *prometheus.HistogramVec
+	refused    prometheus.Counter
+	slowBodies prometheus.Counter
 }
 
 func newMetrics(inUse func() float64) *metrics {
@@ -274,8 +361,14 @@ func newMetrics(inUse func() float64) *metrics {
 			Name: "quarry_request_duration_seconds", Help: "GraphQL request latency by operation kind.",
 			Buckets: prometheus.ExponentialBuckets(0.0005, 2, 16),
 		}, []string{"operation"}),
+		refused: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "quarry_connections_refused_total", Help: "Connections closed at once because their client address had --max-conns-per-addr open.",
+		}),
+		slowBodies: prometheus.NewCounter(prometheus.CounterOpts{
+			Name: "quarry_slow_bodies_total", Help: "Requests refused because their body did not arrive within --body-timeout.",
+		}),
 	}
-	m.reg.MustRegister(m.requests, m.latency,
+	m.reg.MustRegister(m.requests, m.latency, m.refused, m.slowBodies,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "quarry_pool_in_use", Help: "Database connections in use by requests.",
 		}, inUse),

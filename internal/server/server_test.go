@@ -22,6 +22,12 @@ import (
 // errors need none.
 func start(t *testing.T, keys []auth.APIKey) string {
 	t.Helper()
+	return startWith(t, keys, nil)
+}
+
+// startWith is start with configure applied to the server first.
+func startWith(t *testing.T, keys []auth.APIKey, configure func(*Server)) string {
+	t.Helper()
 	s := &schema.Schema{Models: []*schema.Model{{Name: "Event", Table: schema.TableRef{Name: "event"},
 		Fields: []*schema.Field{{Name: "id", Column: "id", Type: schema.Int, Required: true}}, PrimaryKey: []string{"id"}}}}
 	a, err := api.Build(s)
@@ -33,6 +39,9 @@ func start(t *testing.T, keys []auth.APIKey) string {
 		t.Fatal(err)
 	}
 	srv := New(&pipeline.Engine{API: a}, authn, slog.New(slog.NewTextHandler(io.Discard, nil)))
+	if configure != nil {
+		configure(srv)
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		t.Fatal(err)
