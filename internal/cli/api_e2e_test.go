@@ -1375,15 +1375,19 @@ func (a *chinookAPI) testPagination(t *testing.T) {
 		a.record("pagination playlist 1 "+dir, got)
 	}
 
-	// Without limit a page has 100 rows; above 1000 it has 1000.
+	// Without limit a page has 100 rows; 1000 is the largest page, and a
+	// larger limit is refused with the limit's name, not cut silently.
 	p := a.list(t, "track", "%track_id%", M{})
 	if len(p.items) != 100 || p.nextToken == "" {
 		t.Errorf("no limit: %d rows, nextToken %q; want 100 and a token", len(p.items), p.nextToken)
 	}
 	a.record("pagination default limit", p.items)
-	p = a.list(t, "track", "%track_id%", M{"limit": 5000})
+	p = a.list(t, "track", "%track_id%", M{"limit": 1000})
 	if len(p.items) != 1000 || p.nextToken == "" {
-		t.Errorf("limit 5000: %d rows, nextToken %q; want 1000 and a token", len(p.items), p.nextToken)
+		t.Errorf("limit 1000: %d rows, nextToken %q; want 1000 and a token", len(p.items), p.nextToken)
+	}
+	if e := a.failed(t, a.url, a.listDoc("track", "%track_id%"), M{"limit": 5000}); e.ErrorType != "ValidationError" || !strings.Contains(e.Message, "--max-list-limit") {
+		t.Errorf("limit 5000: %+v, want a ValidationError naming --max-list-limit", e)
 	}
 
 	// A token edited by hand, or replayed with another query, is refused.

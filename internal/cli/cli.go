@@ -79,6 +79,8 @@ Start with:
          --out amplify/data/schema.sql.ts`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
+		// Flags left alone on the command line come from QUARRY_<FLAG>.
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error { return bindEnv(cmd, os.Getenv) },
 	}
 	root.PersistentFlags().StringVar(&e.projectFlag, "project", "",
 		"project directory whose sandbox secrets to use (default: the nearest parent holding amplify/, package.json or .git, else the current directory)")

@@ -38,6 +38,7 @@ func (e *env) runSandbox(ctx context.Context, f *serveFlags, ready func(url, key
 	none, _ := auth.New(auth.Config{})
 	srv := server.New(b.engine, none, e.log)
 	srv.RequestTimeout = f.reqTime
+	f.limits.applyServer(srv)
 	srv.Ready = func(ctx context.Context) error { return current.db.SQL.PingContext(ctx) }
 	if f.broker != "" && f.eventKey == nil {
 		if f.eventKey, err = e.sandboxEventKey(); err != nil {

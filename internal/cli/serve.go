@@ -52,6 +52,11 @@ type serveFlags struct {
 	// broker is the URL of the NATS server that shares change events
 	// between instances; empty means in process.
 	broker string
+	// brokerRetention, brokerRetentionMB and brokerOutbox tune the NATS
+	// broker (pubsub.Options); zero means its defaults.
+	brokerRetention   time.Duration
+	brokerRetentionMB int
+	brokerOutbox      int
 	// eventKey signs events shared through the broker: --token-secret in
 	// serve, a key kept in the project's sandbox store in the sandbox.
 	eventKey []byte
@@ -64,6 +69,8 @@ type serveFlags struct {
 	observeSQL func(sql string)
 	// publish receives the change events of every engine built.
 	publish func(ctx context.Context, ev pubsub.Event)
+	// limits bound what clients and requests may cost.
+	limits limitFlags
 }
 
 func (e *env) addServeFlags(cmd *cobra.Command, f *serveFlags, defaultHost string) {
@@ -76,7 +83,11 @@ func (e *env) addServeFlags(cmd *cobra.Command, f *serveFlags, defaultHost strin
 	cmd.Flags().DurationVar(&f.reqTime, "request-timeout", 30*time.Second, "longest a whole request may take, all its root fields together")
 	cmd.Flags().StringVar(&f.managedSecret, "managed-uri-secret", "", "secret holding the URI of a PostgreSQL or MySQL database for managed models (models that are not tables of your database); default: .quarry/managed.db, SQLite")
 	cmd.Flags().StringVar(&f.broker, "broker", "", "NATS server (nats://host:4222) through which several instances share change events for subscriptions; default: in process")
+	cmd.Flags().DurationVar(&f.brokerRetention, "broker-retention", pubsub.DefaultRetentionAge, "with --broker: how long the JetStream stream keeps change events; an instance cut off from NATS for longer tells its subscribers to subscribe again")
+	cmd.Flags().IntVar(&f.brokerRetentionMB, "broker-retention-mb", pubsub.DefaultRetentionBytes>>20, "with --broker: most megabytes of change events the JetStream stream keeps (oldest dropped first)")
+	cmd.Flags().IntVar(&f.brokerOutbox, "broker-outbox", pubsub.DefaultOutboxSize, "with --broker: change events an instance holds while NATS is unreachable; beyond it they are lost and subscribers are told to subscribe again")
 	cmd.Flags().BoolVar(&f.debug, "debug", os.Getenv("DEBUG_MODE") == "true", "show database errors to clients (default from DEBUG_MODE=true); the log always has them")
+	addLimitFlags(cmd.Flags(), &f.limits)
 }
 
 // built is one ready-to-serve API and what it holds open.
@@ -147,25 +158,27 @@ func (e *env) build(ctx context.Context, f *serveFlags, tokens *plan.Tokens) (*b
 	if err != nil {
 		return fail(err)
 	}
-	x := exec.New(db.SQL, exec.Options{PoolSize: f.pool, QueueWait: f.queueWait, StatementTimeout: f.stmtTime})
+	x := exec.New(db.SQL, e.execOptions(f))
 	x.Observe = f.observeSQL
 	eng := &pipeline.Engine{
 		API: a,
 		Planner: &plan.Builder{API: a, Tokens: tokens, Policy: authz.New(s),
-			Now:   func() string { return time.Now().UTC().Format("2006-01-02T15:04:05.000Z") },
-			NewID: func() string { return uuid.NewString() }},
+			Now:    func() string { return time.Now().UTC().Format("2006-01-02T15:04:05.000Z") },
+			NewID:  func() string { return uuid.NewString() },
+			Limits: f.limits.plan},
 		Compiler: compiler,
 		Exec:     x,
 		Log:      e.log,
 		Debug:    f.debug,
 		Publish:  f.publish,
+		Limits:   f.limits.doc,
 	}
 	if b.managed != nil {
 		mc, err := compilerFor(b.managed)
 		if err != nil {
 			return fail(err)
 		}
-		mx := exec.New(b.managed.SQL, exec.Options{PoolSize: f.pool, QueueWait: f.queueWait, StatementTimeout: f.stmtTime})
+		mx := exec.New(b.managed.SQL, e.execOptions(f))
 		mx.Observe = f.observeSQL
 		eng.Managed = &pipeline.Backend{Compiler: mc, Exec: mx}
 	}
@@ -363,8 +376,10 @@ in front. serve never watches files and never issues tokens.`,
 				return err
 			}
 			e.warn(acc)
+			e.warnPoolSize(ctx, b.db, f.pool)
 			srv := server.New(b.engine, authn, e.log)
 			srv.RequestTimeout = f.reqTime
+			f.limits.applyServer(srv)
 			srv.Ready = func(ctx context.Context) error { return b.db.SQL.PingContext(ctx) }
 			closeBroker, err := e.connectEvents(ctx, &f, b, srv)
 			if err != nil {
@@ -487,20 +502,35 @@ func (e *env) connectEvents(ctx context.Context, f *serveFlags, b *built, srv *s
 		if len(f.eventKey) < 16 {
 			return nil, errors.New("--broker needs a key the instances share to sign events: set --token-secret (serve) to the same secret of at least 16 characters on every instance")
 		}
-		n, err := pubsub.DialNATS(dctx, f.broker, b.schema.Database.Identifier, f.eventKey)
+		n, err := pubsub.DialNATS(dctx, f.broker, b.schema.Database.Identifier, f.eventKey, pubsub.Options{
+			Log:            e.log,
+			Metrics:        srv.Registerer(),
+			RetentionAge:   f.brokerRetention,
+			RetentionBytes: int64(f.brokerRetentionMB) << 20,
+			OutboxSize:     f.brokerOutbox,
+		})
 		if err != nil {
 			return nil, err
 		}
-		n.Dropped = func(reason string) { e.log.Warn("broker: dropped an event", "reason", reason) }
+		// /healthz reports the broker: an instance cut off from it still
+		// serves queries and mutations ("degraded"), and its subscribers
+		// get what they missed once it is back.
+		if srv.Checks == nil {
+			srv.Checks = map[string]func(context.Context) error{}
+		}
+		srv.Checks["broker"] = n.Check
 		broker = n
 	}
-	unsubscribe, err := broker.Subscribe(srv.Realtime.Hub.Deliver)
+	// The hub paces the broker's catch-up after an outage (Room) and ends
+	// subscriptions whose events were lost for good (Lost).
+	unsubscribe, err := broker.Attach(srv.Realtime.Hub)
 	if err != nil {
 		_ = broker.Close()
 		return nil, err
 	}
 	f.publish = func(ctx context.Context, ev pubsub.Event) {
-		if err := broker.Publish(ctx, ev); err != nil {
+		// A full outbox is logged by the broker, once per outage.
+		if err := broker.Publish(ctx, ev); err != nil && !errors.Is(err, pubsub.ErrOutboxFull) {
 			e.log.Warn("change event not published; subscribers miss it", "model", ev.Model, "op", ev.Op, "error", err.Error())
 		}
 	}
