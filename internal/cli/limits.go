@@ -13,6 +13,7 @@ import (
 	"github.com/quarrydata/quarry/internal/exec"
 	"github.com/quarrydata/quarry/internal/pipeline"
 	"github.com/quarrydata/quarry/internal/plan"
+	"github.com/quarrydata/quarry/internal/realtime"
 	"github.com/quarrydata/quarry/internal/server"
 )
 
@@ -25,6 +26,10 @@ type limitFlags struct {
 	maxBody int64
 	bodyTO  time.Duration
 	perAddr int
+
+	wsSubs    int
+	wsMessage int64
+	wsConns   int
 
 	poolMaxIdle     int
 	poolIdleTimeout time.Duration
@@ -39,6 +44,9 @@ func addLimitFlags(fs *pflag.FlagSet, l *limitFlags) {
 	fs.Int64Var(&l.maxBody, "max-body", server.DefaultMaxBody, "largest request body in bytes")
 	fs.DurationVar(&l.bodyTO, "body-timeout", server.DefaultBodyTimeout, "longest a client may take to send a request body")
 	fs.IntVar(&l.perAddr, "max-conns-per-addr", server.DefaultMaxConnsPerAddr, "connections (HTTP and WebSocket) one client address may hold open; -1: no limit")
+	fs.IntVar(&l.wsSubs, "ws-max-subscriptions", realtime.DefaultMaxSubscriptions, "subscriptions one WebSocket may hold")
+	fs.Int64Var(&l.wsMessage, "ws-max-message", realtime.DefaultMaxMessage, "largest WebSocket message a client may send, in bytes")
+	fs.IntVar(&l.wsConns, "ws-max-connections", realtime.DefaultMaxConnections, "WebSockets the instance holds open in all")
 	fs.IntVar(&l.doc.MaxTokens, "max-tokens", pipeline.DefaultMaxTokens, "GraphQL tokens in one document")
 	fs.IntVar(&l.doc.MaxOperations, "max-operations", pipeline.DefaultMaxOperations, "operations in one document")
 	fs.IntVar(&l.doc.MaxAliases, "max-aliases", pipeline.DefaultMaxAliases, "aliased fields in one document")
@@ -56,6 +64,9 @@ func (l *limitFlags) applyServer(srv *server.Server) {
 	srv.MaxBody = l.maxBody
 	srv.BodyTimeout = l.bodyTO
 	srv.MaxConnsPerAddr = l.perAddr
+	srv.Realtime.MaxSubscriptions = l.wsSubs
+	srv.Realtime.MaxMessage = l.wsMessage
+	srv.Realtime.MaxConnections = l.wsConns
 }
 
 // execOptions sizes a pool.

@@ -325,7 +325,12 @@ keys, each optionally followed by :<expiry as RFC 3339>; token issuers and the
 custom authorizer come from the schema's authorization modes. Subscriptions are
 served at /graphql/realtime and over graphql-transport-ws at /graphql; the
 aws-amplify client needs wss://, so give --tls-cert/--tls-key or put a TLS proxy
-in front. serve never watches files and never issues tokens.`,
+in front. serve never watches files and never issues tokens.
+
+Every flag can also be set by an environment variable QUARRY_<FLAG>
+(--max-body 2097152 is QUARRY_MAX_BODY=2097152); the command line wins. The
+limits (--max-*, --body-timeout, --ws-*) and pool settings (--pool*) are
+described in the README's "Running in production".`,
 		Example: `  SQL_CONNECTION_STRING=postgres://app:pw@db:5432/shop API_KEYS=da2-abc \
     quarry serve --port 8080 --host 0.0.0.0
   quarry serve --secrets-dir /run/secrets --api-keys-secret QUARRY_API_KEYS`,
