@@ -28,7 +28,10 @@ Models that are not tables of your database are kept in .quarry/managed.db.
 
 Secrets are stored per project, outside the repository, under your user config
 directory ($XDG_CONFIG_HOME/quarry/sandbox/, by default ~/.config/quarry/sandbox/),
-in a file only you can read (mode 0600).`,
+in a file only you can read (mode 0600).
+
+The limits (--max-*, --body-timeout, --ws-*) are those of quarry serve, so what
+works here works in production; each flag can also be set as QUARRY_<FLAG>.`,
 		Example: `  quarry sandbox
   quarry sandbox --port 4100 --debug
   quarry sandbox secret set SQL_CONNECTION_STRING

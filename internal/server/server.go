@@ -83,6 +83,11 @@ func New(engine *pipeline.Engine, authn *auth.Authenticator, log *slog.Logger) *
 			return float64(e.Exec.InUse())
 		}
 		return 0
+	}, func() float64 {
+		if e := s.engine.Load(); e != nil && e.Exec != nil && !e.Exec.Reachable() {
+			return 0
+		}
+		return 1
 	})
 	s.Realtime = &realtime.Server{Hub: realtime.NewHub(), Log: log,
 		Engine: func() *pipeline.Engine { return s.engine.Load() },
@@ -351,7 +356,7 @@ type metrics struct {
 	slowBodies prometheus.Counter
 }
 
-func newMetrics(inUse func() float64) *metrics {
+func newMetrics(inUse, reachable func() float64) *metrics {
 	m := &metrics{
 		reg: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -372,6 +377,9 @@ func newMetrics(inUse func() float64) *metrics {
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "quarry_pool_in_use", Help: "Database connections in use by requests.",
 		}, inUse),
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "quarry_database_reachable", Help: "0 while the last statement found the database unreachable, else 1.",
+		}, reachable),
 		collectors.NewGoCollector(),
 	)
 	return m
