@@ -35,17 +35,38 @@ func QueryError(err error) error {
 	return qerr.Wrap(kind, msg, err)
 }
 
-// CommitError classifies an error from COMMIT. When the connection was
-// lost after the commit was sent, the server may have committed: the
-// outcome is unknown and the caller must be told so, not asked to retry.
+// CommitError classifies an error from COMMIT. Unless the server itself
+// answered that it rolled back (a serialization failure, a deferred
+// constraint), the commit was sent and its answer lost — the connection
+// dropped, or the statement timeout cut it — so the server may have
+// committed: the outcome is unknown and the caller must be told so, not
+// asked to retry. The caller checks its context before committing, so a
+// commit that was never sent is not reported here.
 func CommitError(err error) error {
 	if err == nil {
 		return nil
 	}
-	if Unreachable(err) && !errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded) {
-		return qerr.Wrap(qerr.Ambiguous, qerr.AmbiguousMessage, err)
+	var pg *pgconn.PgError
+	var my *mysql.MySQLError
+	if (errors.As(err, &pg) || errors.As(err, &my)) && !Unreachable(err) {
+		return QueryError(err)
 	}
-	return QueryError(err)
+	// SQLite answers in-process: its busy and constraint errors are
+	// certain too.
+	if k, _ := queryKind(err); !Unreachable(err) && k != qerr.Internal && k != qerr.Timeout && !errors.Is(err, context.Canceled) {
+		return QueryError(err)
+	}
+	return qerr.Wrap(qerr.Ambiguous, qerr.AmbiguousMessage, err)
+}
+
+// Down reports whether err shows the database gone (refused, reset, shut
+// down) rather than slow: a timeout on a busy machine is not an outage.
+func Down(err error) bool {
+	if !Unreachable(err) || errors.Is(err, context.DeadlineExceeded) || errors.Is(err, context.Canceled) {
+		return false
+	}
+	var ne net.Error
+	return !errors.As(err, &ne) || !ne.Timeout()
 }
 
 // Unreachable reports whether err means the database could not be reached

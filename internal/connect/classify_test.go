@@ -38,11 +38,14 @@ func TestOutageErrorsAreRetryable(t *testing.T) {
 		{"MySQL shutdown in progress", &mysql.MySQLError{Number: 1053}, qerr.Unavailable, qerr.Ambiguous, "ServiceUnavailableException", true},
 		{"MySQL cannot connect", &mysql.MySQLError{Number: 2002}, qerr.Unavailable, qerr.Ambiguous, "ServiceUnavailableException", true},
 		{"MySQL invalid connection", mysql.ErrInvalidConn, qerr.Unavailable, qerr.Ambiguous, "ServiceUnavailableException", true},
-		// Not outages: the commit's outcome is known.
-		{"statement timeout", context.DeadlineExceeded, qerr.Timeout, qerr.Timeout, "ServiceUnavailableException", true},
+		// A timeout during COMMIT cuts it after it was sent.
+		{"statement timeout", context.DeadlineExceeded, qerr.Timeout, qerr.Ambiguous, "ServiceUnavailableException", true},
+		// The server said it rolled back: the outcome is known.
 		{"serialization failure", &pgconn.PgError{Code: "40001"}, qerr.Unavailable, qerr.Unavailable, "ServiceUnavailableException", true},
 		{"unique violation", &pgconn.PgError{Code: "23505"}, qerr.Conflict, qerr.Conflict, "ConflictException", false},
-		{"something else", errors.New("boom"), qerr.Internal, qerr.Internal, "InternalFailure", false},
+		{"SQLite busy", errors.New("database is locked (5) (SQLITE_BUSY)"), qerr.Unavailable, qerr.Unavailable, "ServiceUnavailableException", true},
+		// An error COMMIT has no reason to give: the answer was lost.
+		{"something else", errors.New("boom"), qerr.Internal, qerr.Ambiguous, "InternalFailure", false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -66,3 +69,27 @@ func TestOutageErrorsAreRetryable(t *testing.T) {
 		})
 	}
 }
+
+// TestSlowIsNotDown: a timeout on a busy machine must not declare an
+// outage (which answers queued requests at once); refusals and resets do.
+func TestSlowIsNotDown(t *testing.T) {
+	timeout := &net.OpError{Op: "dial", Net: "tcp", Err: &timeoutError{}}
+	for err, want := range map[error]bool{
+		&net.OpError{Op: "dial", Net: "tcp", Err: syscall.ECONNREFUSED}: true,
+		&pgconn.PgError{Code: "57P01"}:                                  true,
+		mysql.ErrInvalidConn:                                            true,
+		timeout:                                                         false,
+		context.DeadlineExceeded:                                        false,
+		&pgconn.PgError{Code: "23505"}:                                  false,
+	} {
+		if got := Down(err); got != want {
+			t.Errorf("Down(%v) = %v, want %v", err, got, want)
+		}
+	}
+}
+
+type timeoutError struct{}
+
+func (*timeoutError) Error() string   { return "i/o timeout" }
+func (*timeoutError) Timeout() bool   { return true }
+func (*timeoutError) Temporary() bool { return true }

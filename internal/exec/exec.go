@@ -134,10 +134,28 @@ func (x *Executor) acquire(ctx context.Context) (release func(), err error) {
 
 // failed classifies a statement's error and notes an outage it reveals.
 func (x *Executor) failed(err error) error {
-	if connect.Unreachable(err) {
+	if connect.Down(err) {
 		x.outage.begin(err)
 	}
 	return connect.QueryError(err)
+}
+
+// commit commits tx and classifies its error: a commit that was sent and
+// not answered is ambiguous (connect.CommitError).
+func (x *Executor) commit(ctx context.Context, tx *sql.Tx) error {
+	// Past its deadline, database/sql rolls back without sending COMMIT:
+	// that failure is certain, and is not ambiguous.
+	if err := ctx.Err(); err != nil {
+		return connect.QueryError(err)
+	}
+	if err := tx.Commit(); err != nil {
+		if connect.Down(err) {
+			x.outage.begin(err)
+		}
+		return connect.CommitError(err)
+	}
+	x.outage.end()
+	return nil
 }
 
 func (x *Executor) release() { <-x.slots }
@@ -289,13 +307,8 @@ func (x *Executor) Mutate(ctx context.Context, m sqlgen.Mutation) (json.RawMessa
 			}
 		}
 	}
-	if err := tx.Commit(); err != nil {
-		if connect.Unreachable(err) {
-			x.outage.begin(err)
-		}
-		// The commit was sent: if the connection went, so did the answer.
-		return nil, connect.CommitError(err)
+	if err := x.commit(ctx, tx); err != nil {
+		return nil, err
 	}
-	x.outage.end()
 	return result, nil
 }

@@ -94,13 +94,9 @@ func (x *Executor) Custom(ctx context.Context, st sqlgen.Statement, c *plan.Cust
 	if err != nil {
 		return nil, err
 	}
-	if err := tx.Commit(); err != nil {
-		if connect.Unreachable(err) {
-			x.outage.begin(err)
-		}
-		return nil, connect.CommitError(err)
+	if err := x.commit(ctx, tx); err != nil {
+		return nil, err
 	}
-	x.outage.end()
 	return out, nil
 }
 

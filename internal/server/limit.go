@@ -12,13 +12,13 @@ import (
 type addrLimitListener struct {
 	net.Listener
 	max     int
-	refused func()
+	refused func(host string)
 
 	mu   sync.Mutex
 	open map[string]int
 }
 
-func newAddrLimitListener(ln net.Listener, max int, refused func()) *addrLimitListener {
+func newAddrLimitListener(ln net.Listener, max int, refused func(host string)) *addrLimitListener {
 	return &addrLimitListener{Listener: ln, max: max, refused: refused, open: map[string]int{}}
 }
 
@@ -40,7 +40,7 @@ func (l *addrLimitListener) Accept() (net.Conn, error) {
 		}
 		_ = c.Close()
 		if l.refused != nil {
-			l.refused()
+			l.refused(host)
 		}
 	}
 }

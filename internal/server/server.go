@@ -127,7 +127,17 @@ func (s *Server) Serve(ctx context.Context, ln net.Listener, drain time.Duration
 		perAddr = DefaultMaxConnsPerAddr
 	}
 	if perAddr > 0 {
-		ln = newAddrLimitListener(ln, perAddr, func() { s.metrics.refused.Inc() })
+		var lastWarn atomic.Int64
+		ln = newAddrLimitListener(ln, perAddr, func(host string) {
+			s.metrics.refused.Inc()
+			// Behind a proxy every client shares the proxy's address: say
+			// so, at most once a minute, rather than refuse in silence.
+			now := time.Now().Unix()
+			if last := lastWarn.Load(); now-last >= 60 && lastWarn.CompareAndSwap(last, now) {
+				s.log.Warn("connection refused: its client address holds --max-conns-per-addr connections already; behind a proxy or load balancer all clients share its address, so raise the limit or set it to -1",
+					"addr", host, "max_conns_per_addr", perAddr)
+			}
+		})
 	}
 	if s.TLS != nil {
 		ln = sniffListener{Listener: ln, config: s.TLS}
