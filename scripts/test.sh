@@ -56,7 +56,9 @@ if [ -z "${QUARRY_TEST_NATS:-}" ] && ! reachable 4222; then
   log "starting NATS"
   command -v nats-server >/dev/null || [ -x /usr/sbin/nats-server ] || apt_install nats-server
   bin=$(command -v nats-server || echo /usr/sbin/nats-server)
-  as_root start-stop-daemon --start --oknodo --background --exec "$bin" -- -a 127.0.0.1 -p 4222
+  # JetStream (-js) keeps change events while an instance is cut off (internal/pubsub).
+  as_root mkdir -p /var/lib/nats-server
+  as_root start-stop-daemon --start --oknodo --background --exec "$bin" -- -a 127.0.0.1 -p 4222 -js -sd /var/lib/nats-server
   wait_for 4222 NATS
 fi
 

@@ -1,20 +1,15 @@
 // Package pubsub carries change events from the instance that made a
 // change to every instance serving subscriptions: in process by default,
-// or through NATS when several instances serve one API. It knows nothing
-// of GraphQL; an event is a model name, what happened and the row.
+// or through NATS JetStream when several instances serve one API. It
+// knows nothing of GraphQL; an event is a model name, what happened and
+// the row.
 package pubsub
 
 import (
 	"context"
-	"crypto/hmac"
-	"crypto/sha256"
 	"encoding/json"
-	"fmt"
 	"strings"
 	"sync"
-	"time"
-
-	"github.com/nats-io/nats.go"
 )
 
 // Event is one change to a model's row.
@@ -33,156 +28,115 @@ type Event struct {
 	Row json.RawMessage `json:"row"`
 }
 
+// Receiver takes what a broker delivers, in the broker's order, on the
+// broker's delivery goroutine.
+type Receiver interface {
+	// Deliver hands over one event. It must not block: a receiver queues.
+	Deliver(ev Event)
+	// Lost says that events were lost for good (a broker outage longer
+	// than the broker keeps events, or more events than the outbox holds):
+	// whoever relied on seeing every event must start over, as a
+	// subscriber that subscribes again and re-reads does.
+	Lost(reason string)
+	// Room blocks until the receiver can take a burst without dropping
+	// anyone who reads at a normal pace. The broker calls it before each
+	// event while it is catching up (more events are already waiting), so
+	// a backlog is paced by its consumers instead of flooding them; live
+	// events are handed over without waiting.
+	Room(ctx context.Context) error
+}
+
+// Func adapts a plain handler to a Receiver that is never told of losses
+// and never slows the broker down.
+type Func func(Event)
+
+// Deliver calls f.
+func (f Func) Deliver(ev Event) { f(ev) }
+
+// Lost does nothing: a plain handler has no way to start over.
+func (Func) Lost(string) {}
+
+// Room never waits.
+func (Func) Room(context.Context) error { return nil }
+
 // Broker delivers every published event to every subscriber, on this
-// instance and (with NATS) on the others. Handlers must not block: they
-// are called on the broker's delivery goroutine.
+// instance and (with NATS) on the others.
 type Broker interface {
 	Publish(ctx context.Context, ev Event) error
+	// Subscribe is Attach for a plain handler.
 	Subscribe(handler func(Event)) (cancel func(), err error)
+	// Attach delivers events to r until cancel is called.
+	Attach(r Receiver) (cancel func(), err error)
 	Close() error
 }
 
-// Local is the in-process broker.
+// receivers is the set of receivers a broker delivers to.
+type receivers struct {
+	mu   sync.RWMutex
+	next int
+	set  map[int]Receiver
+}
+
+func (rs *receivers) add(r Receiver) func() {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	if rs.set == nil {
+		rs.set = map[int]Receiver{}
+	}
+	id := rs.next
+	rs.next++
+	rs.set[id] = r
+	return func() {
+		rs.mu.Lock()
+		defer rs.mu.Unlock()
+		delete(rs.set, id)
+	}
+}
+
+func (rs *receivers) snapshot() []Receiver {
+	rs.mu.RLock()
+	defer rs.mu.RUnlock()
+	out := make([]Receiver, 0, len(rs.set))
+	for _, r := range rs.set {
+		out = append(out, r)
+	}
+	return out
+}
+
+func (rs *receivers) clear() {
+	rs.mu.Lock()
+	defer rs.mu.Unlock()
+	rs.set = nil
+}
+
+// Local is the in-process broker: Publish hands the event to every
+// receiver before it returns, so nothing is ever lost or late.
 type Local struct {
-	mu       sync.RWMutex
-	next     int
-	handlers map[int]func(Event)
+	rs receivers
 }
 
 // NewLocal returns an in-process broker.
-func NewLocal() *Local { return &Local{handlers: map[int]func(Event){}} }
+func NewLocal() *Local { return &Local{} }
 
-// Publish calls every handler with ev.
+// Publish calls every receiver with ev.
 func (l *Local) Publish(_ context.Context, ev Event) error {
-	l.mu.RLock()
-	defer l.mu.RUnlock()
-	for _, h := range l.handlers {
-		h(ev)
+	l.rs.mu.RLock()
+	defer l.rs.mu.RUnlock()
+	for _, r := range l.rs.set {
+		r.Deliver(ev)
 	}
 	return nil
 }
 
 // Subscribe adds handler until cancel is called.
-func (l *Local) Subscribe(handler func(Event)) (func(), error) {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	id := l.next
-	l.next++
-	l.handlers[id] = handler
-	return func() {
-		l.mu.Lock()
-		defer l.mu.Unlock()
-		delete(l.handlers, id)
-	}, nil
-}
+func (l *Local) Subscribe(handler func(Event)) (func(), error) { return l.Attach(Func(handler)) }
 
-// Close drops every handler.
+// Attach adds r until cancel is called.
+func (l *Local) Attach(r Receiver) (func(), error) { return l.rs.add(r), nil }
+
+// Close drops every receiver.
 func (l *Local) Close() error {
-	l.mu.Lock()
-	defer l.mu.Unlock()
-	l.handlers = map[int]func(Event){}
-	return nil
-}
-
-// NATS shares events between instances through a NATS server. Every
-// instance publishes to one subject per API and receives its own events
-// back from it, so all instances see events in the server's order. Each
-// message is signed with a key the instances share: a message another
-// client of the NATS server forged, or one from another deployment of the
-// same API with another key, is dropped.
-type NATS struct {
-	conn    *nats.Conn
-	subject string
-	key     []byte
-	// Dropped, when set, is told of each message dropped as unsigned or
-	// badly signed.
-	Dropped func(reason string)
-}
-
-// signed is an event on the wire: the event's JSON and its HMAC-SHA256.
-type signed struct {
-	Event json.RawMessage `json:"event"`
-	MAC   []byte          `json:"mac"`
-}
-
-// DialNATS connects to url (nats://host:4222) for the API named api (the
-// schema's database identifier, so APIs sharing a NATS server stay apart),
-// signing and checking events with key (at least 16 bytes).
-func DialNATS(ctx context.Context, url, api string, key []byte) (*NATS, error) {
-	if len(key) < 16 {
-		return nil, fmt.Errorf("broker: the event signing key is %d bytes; use at least 16", len(key))
-	}
-	opts := []nats.Option{nats.Name("quarry " + api), nats.MaxReconnects(-1)}
-	if d, ok := ctx.Deadline(); ok {
-		opts = append(opts, nats.Timeout(timeUntil(d)))
-	}
-	nc, err := nats.Connect(url, opts...)
-	if err != nil {
-		return nil, fmt.Errorf("broker %s: %w (is nats-server running? start it, or leave --broker out to use the in-process broker)", redactURL(url), err)
-	}
-	return &NATS{conn: nc, subject: "quarry." + subjectToken(api) + ".events", key: key}, nil
-}
-
-func (n *NATS) mac(event []byte) []byte {
-	h := hmac.New(sha256.New, n.key)
-	h.Write([]byte(n.subject))
-	h.Write(event)
-	return h.Sum(nil)
-}
-
-// Publish sends ev, signed, to every instance.
-func (n *NATS) Publish(_ context.Context, ev Event) error {
-	raw, err := json.Marshal(ev)
-	if err != nil {
-		return err
-	}
-	msg, err := json.Marshal(signed{Event: raw, MAC: n.mac(raw)})
-	if err != nil {
-		return err
-	}
-	if err := n.conn.Publish(n.subject, msg); err != nil {
-		return fmt.Errorf("broker publish: %w", err)
-	}
-	return nil
-}
-
-// Subscribe receives every instance's events until cancel is called.
-func (n *NATS) Subscribe(handler func(Event)) (func(), error) {
-	sub, err := n.conn.Subscribe(n.subject, func(m *nats.Msg) {
-		var s signed
-		var ev Event
-		switch {
-		case json.Unmarshal(m.Data, &s) != nil || len(s.MAC) == 0:
-			n.drop("unsigned message")
-		case !hmac.Equal(s.MAC, n.mac(s.Event)):
-			n.drop("bad signature (another deployment's key, or a forged event)")
-		case json.Unmarshal(s.Event, &ev) != nil:
-			n.drop("not an event")
-		default:
-			handler(ev)
-		}
-	})
-	if err != nil {
-		return nil, fmt.Errorf("broker subscribe: %w", err)
-	}
-	// Delivery must not stop for a slow handler: buffer generously and
-	// let the handler (which only enqueues) keep up.
-	_ = sub.SetPendingLimits(1<<20, 256<<20)
-	if err := n.conn.Flush(); err != nil {
-		return nil, fmt.Errorf("broker subscribe: %w", err)
-	}
-	return func() { _ = sub.Unsubscribe() }, nil
-}
-
-func (n *NATS) drop(reason string) {
-	if n.Dropped != nil {
-		n.Dropped(reason)
-	}
-}
-
-// Close drains and closes the connection.
-func (n *NATS) Close() error {
-	n.conn.Close()
+	l.rs.clear()
 	return nil
 }
 
@@ -210,8 +164,4 @@ func redactURL(u string) string {
 		}
 	}
 	return u
-}
-
-func timeUntil(t time.Time) time.Duration {
-	return max(time.Until(t), time.Millisecond)
 }

@@ -21,6 +21,12 @@ func (appsyncProto) data(id, key string, obj json.RawMessage) []byte {
 	return dataFrame(`{"type":"data","id":`, id, key, obj)
 }
 
+// ended is the error AppSync ends a subscription with; the client hands it
+// to the subscription's observer, which is then done.
+func (appsyncProto) ended(id, msg string) []byte {
+	return startError(id, qerr.ErrorType(qerr.Unavailable), msg)
+}
+
 // dataFrame writes head, the id, then {"payload":{"data":{key: obj}}}
 // without reflection: it runs once per subscriber and event.
 func dataFrame(head, id, key string, obj json.RawMessage) []byte {
@@ -105,8 +111,8 @@ func (s *Server) ServeAppSync(w http.ResponseWriter, r *http.Request) {
 			}
 			return
 		}
-		var m appsyncMessage
-		if err := json.Unmarshal(raw, &m); err != nil {
+		m, err := decodeAppSync(raw)
+		if err != nil {
 			c.send(frame(map[string]any{"type": "error", "payload": map[string]any{"errors": []map[string]any{{"errorType": "BadRequestException", "message": "messages are JSON objects"}}}}))
 			continue
 		}
@@ -133,13 +139,24 @@ func (s *Server) ServeAppSync(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-func (s *Server) appsyncStart(ctx context.Context, c *conn, m appsyncMessage, hdr map[string]string) []byte {
-	if m.ID == "" {
-		return startError("", "BadRequestException", "start needs an id")
-	}
+// decodeAppSync reads one client message of the AppSync protocol. It is
+// apart from the read loop so that it can be fuzzed on its own.
+func decodeAppSync(raw []byte) (appsyncMessage, error) {
+	var m appsyncMessage
+	err := json.Unmarshal(raw, &m)
+	return m, err
+}
+
+// readStart reads a start message: the request, and the credentials to
+// check it with (the message's own, else the connection's, hdr). A start
+// that cannot run gives instead the error frame to answer it with.
+func readStart(m appsyncMessage, hdr map[string]string) (pipeline.Request, map[string]string, []byte) {
 	var req pipeline.Request
+	if m.ID == "" {
+		return req, nil, startError("", "BadRequestException", "start needs an id")
+	}
 	if err := json.Unmarshal([]byte(m.Payload.Data), &req); err != nil || strings.TrimSpace(req.Query) == "" {
-		return startError(m.ID, "BadRequestException", `payload.data must be the JSON text of {"query": "...", "variables": {...}}`)
+		return req, nil, startError(m.ID, "BadRequestException", `payload.data must be the JSON text of {"query": "...", "variables": {...}}`)
 	}
 	creds := hdr
 	if a := m.Payload.Extensions.Authorization; len(a) > 0 {
@@ -150,7 +167,15 @@ func (s *Server) appsyncStart(ctx context.Context, c *conn, m appsyncMessage, hd
 			}
 		}
 	}
-	id, err := s.authenticate(ctx, credentialsOnly(creds))
+	return req, credentialsOnly(creds), nil
+}
+
+func (s *Server) appsyncStart(ctx context.Context, c *conn, m appsyncMessage, hdr map[string]string) []byte {
+	req, creds, bad := readStart(m, hdr)
+	if bad != nil {
+		return bad
+	}
+	id, err := s.authenticate(ctx, creds)
 	if err != nil {
 		return startError(m.ID, "UnauthorizedException", qerr.ClientMessage(err, false))
 	}

@@ -126,6 +126,9 @@ func orInt(n, def int) int {
 type protocol interface {
 	// data frames one event's payload for subscription id.
 	data(id, key string, obj json.RawMessage) []byte
+	// ended frames the end of subscription id by the server, for the
+	// reason msg, after which the client subscribes again.
+	ended(id, msg string) []byte
 }
 
 // conn is one WebSocket connection and its subscriptions.
@@ -133,7 +136,6 @@ type conn struct {
 	srv   *Server
 	ws    *websocket.Conn
 	proto protocol
-	out   chan []byte
 	ctx   context.Context
 	stop  context.CancelFunc
 
@@ -141,8 +143,22 @@ type conn struct {
 	// acknowledged.
 	ka atomic.Pointer[[]byte]
 	// writing holds when the write in progress started (UnixNano), 0
-	// when none is.
-	writing atomic.Int64
+	// when none is; progress when the last write ended.
+	writing  atomic.Int64
+	progress atomic.Int64
+
+	// The queue of messages to write: grown on demand (most connections
+	// hold a message or two, and a channel would allocate its whole
+	// bound for each), at most limit long.
+	qmu   sync.Mutex
+	queue [][]byte
+	head  int
+	limit int
+	// over is set while the queue is more than half full: the hub knows
+	// the connection as crowded then.
+	over   bool
+	closed bool
+	wake   chan struct{}
 
 	mu   sync.Mutex
 	subs map[string]*subscription
@@ -172,8 +188,9 @@ func (c *conn) closeUnlessInitialised(initialised <-chan struct{}) {
 func (s *Server) newConn(ws *websocket.Conn, p protocol) *conn {
 	ctx, cancel := context.WithCancel(context.Background())
 	ws.SetReadLimit(int64(orInt(int(s.MaxMessage), DefaultMaxMessage)))
-	c := &conn{srv: s, ws: ws, proto: p, out: make(chan []byte, orInt(s.SendBuffer, DefaultSendBuffer)),
+	c := &conn{srv: s, ws: ws, proto: p, limit: orInt(s.SendBuffer, DefaultSendBuffer), wake: make(chan struct{}, 1),
 		ctx: ctx, stop: cancel, subs: map[string]*subscription{}}
+	c.progress.Store(time.Now().UnixNano())
 	s.connsMu.Lock()
 	if s.conns == nil {
 		s.conns = map[*conn]struct{}{}
@@ -185,22 +202,74 @@ func (s *Server) newConn(ws *websocket.Conn, p protocol) *conn {
 }
 
 // send queues msg. A connection whose queue is full is closed with an
-// error rather than let it slow down the broker and other subscribers.
+// error rather than let it slow down the broker and other subscribers;
+// the broker's catch-up after an outage waits for room (Hub.Room), so
+// only a connection that stopped reading gets there.
 func (c *conn) send(msg []byte) {
+	c.qmu.Lock()
+	if c.closed {
+		c.qmu.Unlock()
+		return
+	}
+	n := len(c.queue) - c.head
+	if n >= c.limit {
+		c.qmu.Unlock()
+		c.tooSlow()
+		return
+	}
+	if c.head > 0 && len(c.queue) == cap(c.queue) {
+		k := copy(c.queue, c.queue[c.head:])
+		clear(c.queue[k:])
+		c.queue, c.head = c.queue[:k], 0
+	}
+	c.queue = append(c.queue, msg)
+	if n+1 > c.soft() && !c.over {
+		c.over = true
+		c.srv.Hub.crowded(c)
+	}
+	c.qmu.Unlock()
 	select {
-	case c.out <- msg:
+	case c.wake <- struct{}{}:
 	default:
-		c.mu.Lock()
-		already := c.dropped
-		c.dropped = true
-		c.mu.Unlock()
-		if !already {
-			c.srv.Log.Warn("realtime: subscriber too slow, closing its connection", "queued", len(c.out))
-			go func() {
-				_ = c.ws.Close(websocket.StatusPolicyViolation, "subscriber too slow: messages were not read in time")
-				c.stop()
-			}()
-		}
+	}
+}
+
+// soft is how full the queue may be before the broker's catch-up waits
+// for this connection: half of it, so that one event for several of its
+// subscriptions still fits.
+func (c *conn) soft() int { return max(c.limit/2, 1) }
+
+// pop takes the oldest queued message; nil when there is none.
+func (c *conn) pop() []byte {
+	c.qmu.Lock()
+	defer c.qmu.Unlock()
+	if c.head == len(c.queue) {
+		return nil
+	}
+	msg := c.queue[c.head]
+	c.queue[c.head] = nil
+	c.head++
+	if c.head == len(c.queue) {
+		c.queue, c.head = c.queue[:0], 0
+	}
+	if c.over && len(c.queue)-c.head <= c.soft() {
+		c.over = false
+		c.srv.Hub.roomy(c)
+	}
+	return msg
+}
+
+func (c *conn) tooSlow() {
+	c.mu.Lock()
+	already := c.dropped
+	c.dropped = true
+	c.mu.Unlock()
+	if !already {
+		c.srv.Log.Warn("realtime: subscriber too slow, closing its connection", "queued", c.limit)
+		go func() {
+			_ = c.ws.Close(websocket.StatusPolicyViolation, "subscriber too slow: messages were not read in time")
+			c.stop()
+		}()
 	}
 }
 
@@ -211,18 +280,23 @@ func (c *conn) send(msg []byte) {
 // the payloads.
 func (c *conn) writer() {
 	for {
-		select {
-		case <-c.ctx.Done():
-			return
-		case msg := <-c.out:
-			c.writing.Store(time.Now().UnixNano())
-			err := c.ws.Write(c.ctx, websocket.MessageText, msg)
-			c.writing.Store(0)
-			if err != nil {
-				c.stop()
+		msg := c.pop()
+		if msg == nil {
+			select {
+			case <-c.ctx.Done():
 				return
+			case <-c.wake:
+				continue
 			}
 		}
+		c.writing.Store(time.Now().UnixNano())
+		err := c.ws.Write(c.ctx, websocket.MessageText, msg)
+		c.writing.Store(0)
+		if err != nil {
+			c.stop()
+			return
+		}
+		c.progress.Store(time.Now().UnixNano())
 	}
 }
 
@@ -268,6 +342,20 @@ func (c *conn) end(id string) bool {
 	return ok
 }
 
+// interrupt ends subscription s, if it is still the one under its id,
+// telling the client why (events it should have had were lost).
+func (c *conn) interrupt(s *subscription, msg string) {
+	c.mu.Lock()
+	cur, ok := c.subs[s.id]
+	if ok && cur == s {
+		delete(c.subs, s.id)
+	}
+	c.mu.Unlock()
+	if ok && cur == s {
+		c.send(c.proto.ended(s.id, msg))
+	}
+}
+
 // close ends every subscription of the connection.
 func (c *conn) close() {
 	c.stop()
@@ -276,6 +364,14 @@ func (c *conn) close() {
 	c.srv.connsMu.Lock()
 	delete(c.srv.conns, c)
 	c.srv.connsMu.Unlock()
+	c.qmu.Lock()
+	c.closed = true
+	c.queue, c.head = nil, 0
+	if c.over {
+		c.over = false
+		c.srv.Hub.roomy(c)
+	}
+	c.qmu.Unlock()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for id, s := range c.subs {

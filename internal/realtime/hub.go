@@ -5,15 +5,19 @@
 // broker is matched against each subscription's filter and the caller's
 // row rule in Go (pred.Eval), and the payload is built from the event's
 // row with the caller's selection, field-protected fields redacted. A slow
-// consumer never blocks others: its buffer is bounded, and it is
-// disconnected when the buffer is full.
+// consumer never blocks live delivery to others: its buffer is bounded,
+// and it is disconnected when the buffer is full. A backlog (the broker
+// catching up after an outage) is paced instead: the broker waits for
+// room (Hub.Room) before each event of it.
 package realtime
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/quarrydata/quarry/internal/plan"
 	"github.com/quarrydata/quarry/internal/pred"
@@ -21,10 +25,27 @@ import (
 	"github.com/quarrydata/quarry/internal/schema"
 )
 
+// DefaultPatience is how long the broker's catch-up waits for a
+// connection whose queue stays crowded without a single write getting
+// through.
+const DefaultPatience = 10 * time.Second
+
 // Hub holds the live subscriptions of one server, by model and operation.
 type Hub struct {
 	mu   sync.RWMutex
 	subs map[hubKey]map[*subscription]struct{}
+
+	// Patience is how long Room waits for a crowded connection that makes
+	// no progress; zero means DefaultPatience. Past it, the connection no
+	// longer holds others back, and is closed if its queue fills up.
+	Patience time.Duration
+
+	// crowd holds the connections whose queues are more than half full,
+	// with when each became so; room is closed (and replaced) whenever
+	// one of them drains.
+	roomMu sync.Mutex
+	crowd  map[*conn]time.Time
+	room   chan struct{}
 }
 
 // hubKey indexes model subscriptions by model and operation, and custom
@@ -43,7 +64,95 @@ func keysOf(p *plan.Subscription) []hubKey {
 }
 
 // NewHub returns an empty hub.
-func NewHub() *Hub { return &Hub{subs: map[hubKey]map[*subscription]struct{}{}} }
+func NewHub() *Hub {
+	return &Hub{subs: map[hubKey]map[*subscription]struct{}{}, crowd: map[*conn]time.Time{}, room: make(chan struct{})}
+}
+
+// crowded and roomy are told by a connection when its queue passes half
+// full, and when it is back under (or closed).
+func (h *Hub) crowded(c *conn) {
+	h.roomMu.Lock()
+	defer h.roomMu.Unlock()
+	if h.crowd == nil {
+		h.crowd, h.room = map[*conn]time.Time{}, make(chan struct{})
+	}
+	h.crowd[c] = time.Now()
+}
+
+func (h *Hub) roomy(c *conn) {
+	h.roomMu.Lock()
+	defer h.roomMu.Unlock()
+	if _, ok := h.crowd[c]; ok {
+		delete(h.crowd, c)
+		close(h.room)
+		h.room = make(chan struct{})
+	}
+}
+
+// Room blocks until no connection is crowded, so that a backlog of events
+// goes out at the pace subscribers read it rather than overflowing their
+// queues. A connection that has made no progress for Patience (no write
+// ended since it became crowded, or in the last Patience) is not waited
+// for: it stopped reading, and must not hold back the others.
+func (h *Hub) Room(ctx context.Context) error {
+	patience := h.Patience
+	if patience <= 0 {
+		patience = DefaultPatience
+	}
+	for {
+		h.roomMu.Lock()
+		now := time.Now()
+		wait := time.Duration(-1)
+		for c, since := range h.crowd {
+			last := time.Unix(0, c.progress.Load())
+			if last.Before(since) {
+				last = since
+			}
+			if d := patience - now.Sub(last); d > 0 && (wait < 0 || d < wait) {
+				wait = d
+			}
+		}
+		room := h.room
+		h.roomMu.Unlock()
+		if wait < 0 {
+			return nil
+		}
+		t := time.NewTimer(wait)
+		select {
+		case <-room:
+		case <-t.C:
+		case <-ctx.Done():
+			t.Stop()
+			return ctx.Err()
+		}
+		t.Stop()
+	}
+}
+
+// Lost ends every subscription with an error saying why: events they
+// should have received were lost (a broker outage longer than it keeps
+// events), so their clients must subscribe again and re-read what they
+// show (observeQuery does both). The broker logs the reason; clients learn
+// only what to do.
+func (h *Hub) Lost(string) {
+	h.mu.Lock()
+	var all []*subscription
+	seen := map[*subscription]bool{}
+	for _, set := range h.subs {
+		for s := range set {
+			if !seen[s] {
+				seen[s] = true
+				all = append(all, s)
+			}
+		}
+	}
+	h.subs = map[hubKey]map[*subscription]struct{}{}
+	h.mu.Unlock()
+	msg := "events for this subscription were lost while the server could not reach its event broker; subscribe again and re-read the data"
+	for _, s := range all {
+		s.conn.interrupt(s, msg)
+	}
+}
 
 // subscription is one started subscription of a connection.
 type subscription struct {

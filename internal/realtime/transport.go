@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strings"
 	"time"
+	"unicode/utf8"
 
 	"github.com/coder/websocket"
 
@@ -21,6 +22,12 @@ type transportProto struct{}
 
 func (transportProto) data(id, key string, obj json.RawMessage) []byte {
 	return dataFrame(`{"type":"next","id":`, id, key, obj)
+}
+
+// ended is an error message, which ends the operation in
+// graphql-transport-ws.
+func (transportProto) ended(id, msg string) []byte {
+	return transportError(id, qerr.ErrorType(qerr.Unavailable), msg)
 }
 
 // Close codes graphql-transport-ws defines.
@@ -93,8 +100,8 @@ func (s *Server) ServeTransport(w http.ResponseWriter, r *http.Request) {
 		if err != nil {
 			return
 		}
-		var m transportMessage
-		if json.Unmarshal(raw, &m) != nil {
+		m, err := decodeTransport(raw)
+		if err != nil {
 			_ = ws.Close(closeBadMessage, "messages are JSON objects")
 			return
 		}
@@ -128,23 +135,41 @@ func (s *Server) ServeTransport(w http.ResponseWriter, r *http.Request) {
 			_, dup := c.subs[m.ID]
 			c.mu.Unlock()
 			if dup {
-				_ = ws.Close(closeDuplicateID, "Subscriber for "+m.ID+" already exists")
+				_ = ws.Close(closeDuplicateID, truncate("Subscriber for "+m.ID+" already exists"))
 				return
 			}
 			s.transportSubscribe(ctx, c, m, identity)
 		case "complete":
 			c.end(m.ID)
 		default:
-			_ = ws.Close(closeBadMessage, "unknown message type "+m.Type)
+			_ = ws.Close(closeBadMessage, truncate("unknown message type "+m.Type))
 			return
 		}
 	}
 }
 
-func (s *Server) transportSubscribe(ctx context.Context, c *conn, m transportMessage, id auth.Identity) {
+// decodeTransport reads one client message of graphql-transport-ws. It is
+// apart from the read loop so that it can be fuzzed on its own.
+func decodeTransport(raw []byte) (transportMessage, error) {
+	var m transportMessage
+	err := json.Unmarshal(raw, &m)
+	return m, err
+}
+
+// readSubscribe reads a subscribe message's request, or gives the error
+// frame to answer it with.
+func readSubscribe(m transportMessage) (pipeline.Request, []byte) {
 	var req pipeline.Request
 	if json.Unmarshal(m.Payload, &req) != nil || strings.TrimSpace(req.Query) == "" {
-		c.send(transportError(m.ID, "BadRequestException", `payload must be {"query": "...", "variables": {...}}`))
+		return req, transportError(m.ID, "BadRequestException", `payload must be {"query": "...", "variables": {...}}`)
+	}
+	return req, nil
+}
+
+func (s *Server) transportSubscribe(ctx context.Context, c *conn, m transportMessage, id auth.Identity) {
+	req, bad := readSubscribe(m)
+	if bad != nil {
+		c.send(bad)
 		return
 	}
 	err := c.start(m.ID, req, id)
@@ -188,10 +213,17 @@ func initCredentials(raw json.RawMessage) map[string]string {
 	return credentialsOnly(out)
 }
 
-// truncate keeps a close reason within the 123 bytes WebSocket allows.
+// truncate keeps a close reason within the 123 bytes WebSocket allows:
+// with a longer one the library sends 1011 (internal error) instead of
+// the code meant. It cuts at a rune boundary, since a reason must be
+// UTF-8 (a client may fail the connection on a cut rune).
 func truncate(s string) string {
-	if len(s) > 120 {
-		return s[:120]
+	if len(s) <= 120 {
+		return s
 	}
-	return s
+	n := 120
+	for n > 0 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n]
 }

@@ -1,0 +1,211 @@
+package pubsub
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/nats-io/nats.go"
+	"github.com/nats-io/nats.go/jetstream"
+)
+
+// outbox holds an instance's events until the stream has stored them, in
+// the order they were published. It is bounded: during a long outage the
+// newest events are dropped, and their sequence numbers are skipped, so
+// every receiver notices the hole.
+type outbox struct {
+	mu     sync.Mutex
+	max    int
+	seq    uint64
+	queue  []*nats.Msg
+	head   int
+	closed bool
+	// gap is set when events were dropped since the outbox last emptied:
+	// once it empties, a marker carries the sequence past the hole so
+	// that receivers learn of it even if no event follows.
+	gap bool
+	// lastErr is why the last attempt to store an event failed; nil after
+	// a success.
+	lastErr error
+	wake    chan struct{}
+}
+
+func (o *outbox) init(max int) {
+	o.max = max
+	o.wake = make(chan struct{}, 1)
+}
+
+func (o *outbox) len() int {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return len(o.queue) - o.head
+}
+
+func (o *outbox) state() (int, error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	return len(o.queue) - o.head, o.lastErr
+}
+
+func (o *outbox) poke() {
+	select {
+	case o.wake <- struct{}{}:
+	default:
+	}
+}
+
+// Publish queues ev to be stored in the stream, after every event this
+// instance published before it. It does not wait for the broker: a
+// mutation must not fail, nor stall, because subscribers will hear of it
+// later. It fails only when the outbox is full (ErrOutboxFull).
+func (n *NATS) Publish(_ context.Context, ev Event) error {
+	raw, err := json.Marshal(ev)
+	if err != nil {
+		return fmt.Errorf("broker: encoding an event: %w", err)
+	}
+	o := &n.out
+	o.mu.Lock()
+	if o.closed {
+		o.mu.Unlock()
+		return errors.New("broker: closed")
+	}
+	o.seq++
+	if len(o.queue)-o.head >= o.max {
+		first := !o.gap
+		o.gap = true
+		o.mu.Unlock()
+		n.m.lost.WithLabelValues("outbox").Inc()
+		if first {
+			n.log.Error("broker outbox full: change events are being lost; every instance's subscribers will be told to subscribe again once the broker is back",
+				"broker", n.url, "outbox", o.max)
+		}
+		return ErrOutboxFull
+	}
+	msg, err := n.message(o.seq, raw)
+	if err != nil {
+		o.mu.Unlock()
+		return err
+	}
+	if o.head > 0 && len(o.queue) == cap(o.queue) {
+		k := copy(o.queue, o.queue[o.head:])
+		clear(o.queue[k:])
+		o.queue, o.head = o.queue[:k], 0
+	}
+	o.queue = append(o.queue, msg)
+	o.mu.Unlock()
+	o.poke()
+	return nil
+}
+
+// message signs the event numbered seq (raw nil: a marker).
+func (n *NATS) message(seq uint64, raw json.RawMessage) (*nats.Msg, error) {
+	data, err := n.sign.seal(envelope{Sender: n.sender, Seq: seq, Time: time.Now().UnixNano(), Event: raw})
+	if err != nil {
+		return nil, err
+	}
+	msg := nats.NewMsg(n.subject)
+	msg.Data = data
+	// The stream stores a retried publish once, and only this API's
+	// stream may store it.
+	msg.Header.Set(jetstream.MsgIDHeader, n.sender+"-"+strconv.FormatUint(seq, 10))
+	msg.Header.Set(jetstream.ExpectedStreamHeader, n.stream)
+	return msg, nil
+}
+
+// next returns the oldest event not yet stored, after putting a marker
+// in an empty outbox that dropped events.
+func (o *outbox) next(n *NATS) *nats.Msg {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	if o.head == len(o.queue) && o.gap && !o.closed {
+		o.seq++
+		if msg, err := n.message(o.seq, nil); err == nil {
+			o.queue = append(o.queue, msg)
+			o.gap = false
+		}
+	}
+	if o.head == len(o.queue) {
+		return nil
+	}
+	return o.queue[o.head]
+}
+
+// done removes msg, stored, from the outbox.
+func (o *outbox) done(msg *nats.Msg) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.lastErr = nil
+	if o.head < len(o.queue) && o.queue[o.head] == msg {
+		o.queue[o.head] = nil
+		o.head++
+		if o.head == len(o.queue) {
+			o.queue, o.head = o.queue[:0], 0
+		}
+	}
+}
+
+func (o *outbox) failed(err error) {
+	o.mu.Lock()
+	defer o.mu.Unlock()
+	o.lastErr = err
+}
+
+// flush stores the outbox's events in the stream one at a time, in
+// order, each acknowledged before the next is sent: a later event stored
+// before an earlier one would reach receivers as a replay of a lower
+// sequence, and be dropped. At one round trip per event (well under a
+// millisecond next to the broker) this keeps up with mutations, which
+// each cost a database transaction.
+func (n *NATS) flush() {
+	defer n.wg.Done()
+	var bo backoff
+	for {
+		msg := n.out.next(n)
+		if msg == nil {
+			select {
+			case <-n.out.wake:
+				continue
+			case <-n.ctx.Done():
+				return
+			}
+		}
+		if !n.waitConnected() {
+			return
+		}
+		ctx, cancel := n.requestCtx(publishTimeout)
+		_, err := n.js.PublishMsg(ctx, msg)
+		cancel()
+		if err == nil {
+			n.out.done(msg)
+			n.m.published.Inc()
+			bo.reset()
+			continue
+		}
+		if n.ctx.Err() != nil {
+			return
+		}
+		if !n.isConnected() || errors.Is(err, context.Canceled) {
+			// The connection dropped (or came back) under the publish:
+			// nothing to report, the event is sent again once connected.
+			continue
+		}
+		n.out.failed(err)
+		if errors.Is(err, jetstream.ErrNoStreamResponse) {
+			// Connected, yet no stream answers: the server restarted
+			// without its store. Create the stream again.
+			sctx, cancel := n.requestCtx(requestTimeout)
+			if _, serr := n.ensureStream(sctx); serr != nil {
+				err = serr
+			}
+			cancel()
+		}
+		n.warn.warn("publish", "broker: storing a change event failed; retrying", "broker", n.url, "error", err.Error(), "outbox", n.out.len())
+		if !n.sleep(bo.next()) {
+			return
+		}
+	}
+}
