@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # Runs every Quarry test on a fresh Debian machine: installs and starts
-# PostgreSQL, MariaDB and NATS when they are not already reachable, and
-# Chromium when it is missing, installs the
-# Node packages the tests use, then runs gofmt, go vet, staticcheck and
-# go test -race ./... . Set QUARRY_TEST_POSTGRES_URL / QUARRY_TEST_MYSQL_URL
+# PostgreSQL, MariaDB and NATS (with JetStream) when they are not already
+# reachable, and Chromium when it is missing, installs the
+# Node packages the tests use, then runs gofmt, go vet, staticcheck,
+# go test -race ./... (the fault tests in internal/faulttest start their own
+# database servers) and every fuzz target for a few seconds. Set QUARRY_TEST_POSTGRES_URL / QUARRY_TEST_MYSQL_URL
 # to use other servers (then nothing is installed or started).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -84,3 +85,7 @@ go run honnef.co/go/tools/cmd/staticcheck@v0.8.2 ./...
 
 log "go test -race ./..."
 CI="${CI:-}" go test -race -count=1 ./...
+
+# Every fuzz target for a few seconds (scripts/fuzz.sh 10m for a long run).
+log "fuzz (3s per target)"
+./scripts/fuzz.sh 3s

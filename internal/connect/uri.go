@@ -102,7 +102,10 @@ func parseServer(raw, engine string, defaultPort int) (*Config, error) {
 	if p := u.Port(); p != "" {
 		n, err := strconv.Atoi(p)
 		if err != nil || n < 1 || n > 65535 {
-			return nil, &Error{Part: PartURI, Msg: fmt.Sprintf("port %q is not a number from 1 to 65535", p)}
+			// The port is not shown: in user:123456/x@host, a password
+			// with an unescaped / is what net/url reads as the port.
+			return nil, &Error{Part: PartURI, Msg: "the port is not a number from 1 to 65535",
+				Hint: "percent-encode special characters in the user and password (e.g. / as %2F)"}
 		}
 		cfg.Port = n
 	}
@@ -111,13 +114,23 @@ func parseServer(raw, engine string, defaultPort int) (*Config, error) {
 		cfg.Password, _ = u.User.Password()
 	}
 	if cfg.User == "" {
+		// The host is not shown either: in user:4242/x@host, net/url
+		// reads user:4242 as the host and the password's digits as its
+		// port.
 		return nil, &Error{Part: PartURI, Msg: "the connection URI names no user",
-			Hint: fmt.Sprintf("write it as %s://user:password@%s/database", u.Scheme, u.Host)}
+			Hint: fmt.Sprintf("write it as %s://user:password@host:%d/database, percent-encoding special characters in the password (e.g. / as %%2F)", u.Scheme, defaultPort)}
 	}
 	cfg.Database = strings.TrimPrefix(u.Path, "/")
+	// Neither message shows the name: an @ or a / after the host is most
+	// often a password with an unescaped / (user:pa/ss@host reads "ss@host"
+	// as the path), and the name would show the rest of it.
+	if strings.Contains(u.Path, "@") || strings.Contains(u.RawQuery, "@") || u.Fragment != "" || strings.HasSuffix(raw, "#") {
+		return nil, &Error{Part: PartURI, Msg: "the connection URI has an @ after the host, or a #",
+			Hint: "percent-encode special characters in the user and password (/ as %2F, @ as %40, # as %23, ? as %3F); an @ in a database name or parameter is written %40 too"}
+	}
 	if strings.Contains(cfg.Database, "/") {
-		return nil, &Error{Part: PartURI, Msg: fmt.Sprintf("database name %q contains a /", cfg.Database),
-			Hint: "percent-encode it as %2F if the name really has one"}
+		return nil, &Error{Part: PartURI, Msg: "the database name contains a /",
+			Hint: "percent-encode it as %2F if the name really has one, and special characters in the password too"}
 	}
 	q := u.Query()
 	mode := q.Get("sslmode")
