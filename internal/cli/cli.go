@@ -85,7 +85,7 @@ Start with:
 	root.PersistentFlags().StringVar(&e.projectFlag, "project", "",
 		"project directory whose sandbox secrets to use (default: the nearest parent holding amplify/, package.json or .git, else the current directory)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(e.sandboxCommand(), e.serveCommand(), e.generateCommand(), e.introspectCommand(), e.demoCommand())
+	root.AddCommand(e.sandboxCommand(), e.serveCommand(), e.generateCommand(), e.introspectCommand(), e.demoCommand(), e.versionCommand())
 	return root
 }
 

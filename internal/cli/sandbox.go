@@ -38,7 +38,7 @@ func (e *env) runSandbox(ctx context.Context, f *serveFlags, ready func(url, key
 	none, _ := auth.New(auth.Config{})
 	srv := server.New(b.engine, none, e.log)
 	srv.RequestTimeout = f.reqTime
-	f.limits.applyServer(srv)
+	f.configure(srv)
 	srv.Ready = func(ctx context.Context) error { return current.db.SQL.PingContext(ctx) }
 	if f.broker != "" && f.eventKey == nil {
 		if f.eventKey, err = e.sandboxEventKey(); err != nil {
@@ -215,8 +215,9 @@ func tryQuery(s *schema.Schema, url, key string) string {
 }
 
 func (e *env) sandboxServeFlags(cmd *cobra.Command) *serveFlags {
-	var f serveFlags
+	f := serveFlags{dev: true}
 	e.addServeFlags(cmd, &f, "127.0.0.1")
+	addExposureFlags(cmd.Flags(), &f.exposure, true)
 	return &f
 }
 

@@ -71,6 +71,10 @@ type serveFlags struct {
 	publish func(ctx context.Context, ev pubsub.Event)
 	// limits bound what clients and requests may cost.
 	limits limitFlags
+	// exposure says what is served besides the API; dev is set for the
+	// sandbox and demo.
+	exposure exposureFlags
+	dev      bool
 }
 
 func (e *env) addServeFlags(cmd *cobra.Command, f *serveFlags, defaultHost string) {
@@ -172,6 +176,8 @@ func (e *env) build(ctx context.Context, f *serveFlags, tokens *plan.Tokens) (*b
 		Debug:    f.debug,
 		Publish:  f.publish,
 		Limits:   f.limits.doc,
+		// Off unless --introspection (on by default in the sandbox).
+		NoIntrospection: !f.exposure.introspection,
 	}
 	if b.managed != nil {
 		mc, err := compilerFor(b.managed)
@@ -384,7 +390,7 @@ described in the README's "Running in production".`,
 			e.warnPoolSize(ctx, b.db, f.pool)
 			srv := server.New(b.engine, authn, e.log)
 			srv.RequestTimeout = f.reqTime
-			f.limits.applyServer(srv)
+			f.configure(srv)
 			srv.Ready = func(ctx context.Context) error { return b.db.SQL.PingContext(ctx) }
 			closeBroker, err := e.connectEvents(ctx, &f, b, srv)
 			if err != nil {
@@ -402,6 +408,7 @@ described in the README's "Running in production".`,
 		},
 	}
 	e.addServeFlags(cmd, &f, "0.0.0.0")
+	addExposureFlags(cmd.Flags(), &f.exposure, false)
 	cmd.Flags().StringVar(&keysSecret, "api-keys-secret", "API_KEYS", "secret holding the accepted API keys")
 	cmd.Flags().StringVar(&tokenSecret, "token-secret", "", "secret whose value signs nextToken values; set it when several instances serve one API (default: random per process)")
 	cmd.Flags().StringVar(&e.secretsDir, "secrets-dir", "", "directory with one file per secret (else environment variables)")
@@ -444,6 +451,10 @@ func (e *env) listenAndServe(ctx context.Context, srv *server.Server, f *serveFl
 	}
 	if ready != nil {
 		ready("http://" + ln.Addr().String() + "/graphql")
+	}
+	if err := e.serveMetrics(ctx, srv, f.exposure.metricsAddr); err != nil {
+		ln.Close()
+		return err
 	}
 	e.log.Info("serving", "graphql", "http://"+ln.Addr().String()+"/graphql")
 	return srv.Serve(ctx, ln, 10*time.Second)

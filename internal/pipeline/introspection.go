@@ -26,6 +26,21 @@ func isIntrospection(op *ast.OperationDefinition) bool {
 	return true
 }
 
+// describesSchema reports whether op asks for __schema or __type, not
+// only __typename.
+func describesSchema(op *ast.OperationDefinition) bool {
+	fields, err := plan.CollectFields(op.SelectionSet, nil)
+	if err != nil {
+		return true
+	}
+	for _, f := range fields {
+		if f.Name != "__typename" {
+			return true
+		}
+	}
+	return false
+}
+
 // node is an introspection object: it answers its fields by name.
 type node interface {
 	field(name string, args map[string]any) any

@@ -50,6 +50,11 @@ type Engine struct {
 	Publish func(ctx context.Context, ev pubsub.Event)
 	// Limits bound what a document may cost; zero values take defaults.
 	Limits Limits
+	// NoIntrospection refuses __schema and __type (serve's default:
+	// production APIs need not describe themselves; the aws-amplify client
+	// reads model_introspection from amplify_outputs.json instead).
+	// __typename is always answered.
+	NoIntrospection bool
 
 	docs docCache
 }
@@ -114,6 +119,9 @@ func (e *Engine) Serve(ctx context.Context, req Request, requestID string, id au
 	}
 	lim := e.Limits.WithDefaults()
 	if isIntrospection(op) {
+		if e.NoIntrospection && describesSchema(op) {
+			return e.fail(ctx, requestID, nil, qerr.New(qerr.Validation, "introspection is turned off on this API (quarry serve --introspection turns it on)"))
+		}
 		if err := e.Planner.CheckRootFields(op, coerced); err != nil {
 			return e.fail(ctx, requestID, nil, err)
 		}

@@ -19,6 +19,8 @@ import (
 	"log/slog"
 	"net"
 	"net/http"
+	"runtime"
+	"slices"
 	"strings"
 	"sync/atomic"
 	"time"
@@ -70,12 +72,22 @@ type Server struct {
 	// MaxConnsPerAddr bounds the connections one client address holds
 	// open at once (default DefaultMaxConnsPerAddr; negative: no limit).
 	MaxConnsPerAddr int
+	// GraphiQL serves the IDE at / (New turns it on; serve turns it off
+	// unless asked).
+	GraphiQL bool
+	// MetricsOnMain serves /metrics on the API's own port (New turns it
+	// on); otherwise MetricsHandler is served elsewhere, or not at all.
+	MetricsOnMain bool
+	// CORSOrigins lists the origins browsers may call the API from; empty
+	// allows any (the API authenticates by header, never by cookie).
+	CORSOrigins []string
 }
 
 // New returns a server for engine, accepting the credentials authn
 // accepts.
 func New(engine *pipeline.Engine, authn *auth.Authenticator, log *slog.Logger) *Server {
-	s := &Server{log: log, mux: http.NewServeMux(), Checks: map[string]func(context.Context) error{}}
+	s := &Server{log: log, mux: http.NewServeMux(), Checks: map[string]func(context.Context) error{},
+		GraphiQL: true, MetricsOnMain: true}
 	s.Swap(engine)
 	s.SetAuthenticator(authn)
 	s.metrics = newMetrics(func() float64 {
@@ -95,7 +107,13 @@ func New(engine *pipeline.Engine, authn *auth.Authenticator, log *slog.Logger) *
 	s.mux.HandleFunc("/graphql", s.graphql)
 	s.mux.HandleFunc("/graphql/realtime", s.Realtime.ServeAppSync)
 	s.mux.HandleFunc("/healthz", s.healthz)
-	s.mux.Handle("/metrics", promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{}))
+	s.mux.HandleFunc("/metrics", func(w http.ResponseWriter, r *http.Request) {
+		if !s.MetricsOnMain {
+			http.NotFound(w, r)
+			return
+		}
+		s.MetricsHandler().ServeHTTP(w, r)
+	})
 	s.mux.HandleFunc("/{$}", s.graphiql)
 	return s
 }
@@ -180,15 +198,19 @@ func newRequestID() string {
 }
 
 // cors answers browsers: the client sends x-api-key, authorization and its
-// own headers, so a preflight must allow them.
-func cors(w http.ResponseWriter, r *http.Request) {
+// own headers, so a preflight must allow them. With an allow-list, other
+// origins get no CORS headers, so browsers refuse the response.
+func (s *Server) cors(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
+	h.Set("Vary", "Origin")
 	origin := r.Header.Get("Origin")
-	if origin == "" {
+	switch {
+	case len(s.CORSOrigins) > 0 && !slices.Contains(s.CORSOrigins, origin) && !slices.Contains(s.CORSOrigins, "*"):
+		return
+	case origin == "":
 		origin = "*"
 	}
 	h.Set("Access-Control-Allow-Origin", origin)
-	h.Set("Vary", "Origin")
 	h.Set("Access-Control-Allow-Methods", "POST, GET, OPTIONS")
 	allow := "x-api-key, x-amz-user-agent, authorization, content-type, x-amz-date, x-amz-security-token"
 	if req := r.Header.Get("Access-Control-Request-Headers"); req != "" {
@@ -207,7 +229,7 @@ func (s *Server) graphql(w http.ResponseWriter, r *http.Request) {
 	start := time.Now()
 	id := newRequestID()
 	w.Header().Set("x-amzn-RequestId", id)
-	cors(w, r)
+	s.cors(w, r)
 	switch r.Method {
 	case http.MethodOptions:
 		w.WriteHeader(http.StatusNoContent)
@@ -354,6 +376,12 @@ func (s *Server) healthz(w http.ResponseWriter, r *http.Request) {
 	_, _ = w.Write(raw)
 }
 
+// MetricsHandler serves the Prometheus metrics, for a listener of its own
+// (--metrics-addr).
+func (s *Server) MetricsHandler() http.Handler {
+	return promhttp.HandlerFor(s.metrics.reg, promhttp.HandlerOpts{})
+}
+
 // Registerer is where other parts of the process (the broker) register
 // their metrics, so /metrics shows them beside the server's.
 func (s *Server) Registerer() prometheus.Registerer { return s.metrics.reg }
@@ -383,7 +411,12 @@ func newMetrics(inUse, reachable func() float64) *metrics {
 			Name: "quarry_slow_bodies_total", Help: "Requests refused because their body did not arrive within --body-timeout.",
 		}),
 	}
-	m.reg.MustRegister(m.requests, m.latency, m.refused, m.slowBodies,
+	build := prometheus.NewGauge(prometheus.GaugeOpts{
+		Name: "quarry_build_info", Help: "Always 1; its labels say which Quarry is running.",
+		ConstLabels: prometheus.Labels{"version": BuildVersion().Version, "revision": BuildVersion().Revision, "go_version": runtime.Version()},
+	})
+	build.Set(1)
+	m.reg.MustRegister(m.requests, m.latency, m.refused, m.slowBodies, build,
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "quarry_pool_in_use", Help: "Database connections in use by requests.",
 		}, inUse),
