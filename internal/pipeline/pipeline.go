@@ -402,8 +402,14 @@ func (e *Engine) list(ctx context.Context, r plan.Root, compiler sqlgen.Compiler
 // fail logs err with the request id and renders it for the client.
 func (e *Engine) fail(ctx context.Context, requestID string, path []any, err error) Response {
 	kind := qerr.KindOf(err)
-	level := slog.LevelWarn
-	if kind == qerr.Internal || kind == qerr.Misconfig {
+	// A client's own mistake is routine for the server: Info, so that a
+	// broken or hostile client cannot fill the warnings. What the operator
+	// should look at is Warn (the database is slow or away) or Error.
+	level := slog.LevelInfo
+	switch kind {
+	case qerr.Unavailable, qerr.Timeout, qerr.Throttled:
+		level = slog.LevelWarn
+	case qerr.Internal, qerr.Misconfig, qerr.Ambiguous:
 		level = slog.LevelError
 	}
 	if e.Log != nil {

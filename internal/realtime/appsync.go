@@ -107,7 +107,7 @@ func (s *Server) ServeAppSync(w http.ResponseWriter, r *http.Request) {
 		_, raw, err := ws.Read(ctx)
 		if err != nil {
 			if !isClosed(err) {
-				s.Log.Info("realtime: connection ended", "error", err.Error())
+				s.Log.Debug("realtime: connection ended", "error", err.Error())
 			}
 			return
 		}
