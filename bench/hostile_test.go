@@ -50,6 +50,7 @@ func hostileDocuments() []struct{ name, query string } {
 		{"typename_x6600", `{ ` + num("a%d: __typename", 6600) + ` }`},
 		{"operations_x4900", num("query q%d { __typename }", 4900)},
 		{"fragment_chain_20", chain(20)},
+		{"spread_chain_12x9000", strings.Replace(chain(12), "fragment F0 on artist { name }", "fragment G on artist { name }\nfragment F0 on artist { "+rep("...G", 9000)+" }", 1)},
 		{"nested_x50_lists", `{ ` + num("a%d: listAlbums(limit: 1000) { items { title tracks(limit: 1000) { items { name composer } } } }", 50) + ` }`},
 	}
 }

@@ -186,7 +186,7 @@ func startBrokerInstance(t *testing.T, project string, tune func(*serveFlags), k
 	e := newEnv(strings.NewReader(""), io.Discard, inst.log)
 	e.projectFlag = project
 	ctx, cancel := context.WithCancel(context.Background())
-	f := &serveFlags{host: "127.0.0.1", port: 0, dataDir: filepath.Join(project, "amplify", "data"), pool: 8,
+	f := &serveFlags{dev: true, host: "127.0.0.1", port: 0, dataDir: filepath.Join(project, "amplify", "data"), pool: 8,
 		queueWait: 5 * time.Second, stmtTime: 10 * time.Second}
 	tune(f)
 	ready := make(chan struct{})

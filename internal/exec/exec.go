@@ -207,11 +207,16 @@ func (x *Executor) List(ctx context.Context, st sqlgen.Statement) ([]Row, error)
 		chunk = append(chunk, b...)
 		return chunk[start:len(chunk):len(chunk)]
 	}
-	err = connect.ReadBytes(ctx, x.db, st.SQL, st.Args, func(cols [][]byte) error {
+	// Over the budget, the statement is cancelled rather than read to its
+	// end: the driver would otherwise fetch every remaining row.
+	rctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	err = connect.ReadBytes(rctx, x.db, st.SQL, st.Args, func(cols [][]byte) error {
 		if len(cols) != 2 {
 			return fmt.Errorf("exec: a list statement returned %d columns, not 2", len(cols))
 		}
 		if err := charge(ctx, 1, len(cols[0])); err != nil {
+			cancel()
 			return err
 		}
 		out = append(out, Row{Object: keep(cols[0]), Key: keep(cols[1])})

@@ -13,8 +13,8 @@ import (
 
 // isIntrospection reports whether every root field of op is __schema,
 // __type or __typename: such operations are answered from the schema.
-func isIntrospection(op *ast.OperationDefinition) bool {
-	fields, err := plan.CollectFields(op.SelectionSet, nil)
+func isIntrospection(op *ast.OperationDefinition, vars map[string]any) bool {
+	fields, err := plan.CollectFields(op.SelectionSet, vars)
 	if err != nil || len(fields) == 0 {
 		return false
 	}
@@ -27,9 +27,10 @@ func isIntrospection(op *ast.OperationDefinition) bool {
 }
 
 // describesSchema reports whether op asks for __schema or __type, not
-// only __typename.
-func describesSchema(op *ast.OperationDefinition) bool {
-	fields, err := plan.CollectFields(op.SelectionSet, nil)
+// only __typename, with @include and @skip read from vars as rendering
+// reads them.
+func describesSchema(op *ast.OperationDefinition, vars map[string]any) bool {
+	fields, err := plan.CollectFields(op.SelectionSet, vars)
 	if err != nil {
 		return true
 	}

@@ -102,9 +102,9 @@ func (l Limits) load(schema *ast.Schema, query string) (*ast.QueryDocument, erro
 	if errs := validator.ValidateWithRules(schema, doc, r); len(errs) > 0 {
 		return nil, errs
 	}
-	budget := l.MaxExpandedFields
+	m := &merger{budget: l.MaxExpandedFields, limit: l.MaxExpandedFields}
 	for _, op := range doc.Operations {
-		if err := mergeable(op.SelectionSet, &budget, l.MaxExpandedFields); err != nil {
+		if err := m.mergeable(op.SelectionSet); err != nil {
 			return nil, err
 		}
 	}
@@ -132,26 +132,39 @@ func countAliases(set ast.SelectionSet) int {
 	return n
 }
 
-// mergeable checks that the fields one selection set asks for under the
+// merger checks that the fields one selection set asks for under the
 // same response name are the same field with the same arguments, and that
 // their sub-selections merge too (the specification's "field selection
 // merging"). Quarry's API has only object types, so the fields of one
 // selection set share their parent type and the check needs no pairs:
 // each field is compared with the first of its name, and the
-// sub-selections of a name are merged and checked once. budget counts the
-// fields visited, fragments expanded where they are used.
-func mergeable(set ast.SelectionSet, budget *int, limit int) error {
+// sub-selections of a name are merged and checked once. Every selection
+// visited (fragments expanded where they are used, a spread skipped as
+// already seen included) and every argument value compared costs one unit
+// of budget, so the work is bounded whatever the document's shape.
+type merger struct {
+	budget, limit int
+}
+
+func (m *merger) charge() error {
+	if m.budget--; m.budget < 0 {
+		return tooLarge("the document selects more than %d fields once its fragments are expanded (limit --max-expanded-fields)", m.limit)
+	}
+	return nil
+}
+
+func (m *merger) mergeable(set ast.SelectionSet) error {
 	var names []string
 	groups := map[string][]*ast.Field{}
 	seen := map[string]bool{}
 	var gather func(ast.SelectionSet) error
 	gather = func(set ast.SelectionSet) error {
 		for _, sel := range set {
+			if err := m.charge(); err != nil {
+				return err
+			}
 			switch s := sel.(type) {
 			case *ast.Field:
-				if *budget--; *budget < 0 {
-					return tooLarge("the document selects more than %d fields once its fragments are expanded (limit --max-expanded-fields)", limit)
-				}
 				k := s.Alias
 				if k == "" {
 					k = s.Name
@@ -189,13 +202,19 @@ func mergeable(set ast.SelectionSet, budget *int, limit int) error {
 			if f.Name != first.Name {
 				return conflict(k, f, fmt.Sprintf("%q and %q are different fields", first.Name, f.Name))
 			}
-			if !sameArguments(first.Arguments, f.Arguments) {
-				return conflict(k, f, "they have differing arguments")
+			if len(fields) > 1 {
+				same, err := m.sameArguments(first.Arguments, f.Arguments)
+				if err != nil {
+					return err
+				}
+				if !same {
+					return conflict(k, f, "they have differing arguments")
+				}
 			}
 			sub = append(sub, f.SelectionSet...)
 		}
 		if len(sub) > 0 {
-			if err := mergeable(sub, budget, limit); err != nil {
+			if err := m.mergeable(sub); err != nil {
 				return err
 			}
 		}
@@ -211,27 +230,33 @@ func conflict(key string, f *ast.Field, why string) error {
 
 // sameArguments reports whether two argument lists are the same, in any
 // order.
-func sameArguments(a, b ast.ArgumentList) bool {
+func (m *merger) sameArguments(a, b ast.ArgumentList) (bool, error) {
 	if len(a) != len(b) {
-		return false
+		return false, nil
 	}
 	for _, x := range a {
 		y := b.ForName(x.Name)
-		if y == nil || !sameValue(x.Value, y.Value) {
-			return false
+		if y == nil {
+			return false, nil
+		}
+		if same, err := m.sameValue(x.Value, y.Value); err != nil || !same {
+			return false, err
 		}
 	}
-	return true
+	return true, nil
 }
 
 // sameValue compares two argument values; an input object's fields in any
 // order, a list's items in order.
-func sameValue(a, b *ast.Value) bool {
+func (m *merger) sameValue(a, b *ast.Value) (bool, error) {
+	if err := m.charge(); err != nil {
+		return false, err
+	}
 	if a == nil || b == nil {
-		return a == b
+		return a == b, nil
 	}
 	if a.Kind != b.Kind || a.Raw != b.Raw || len(a.Children) != len(b.Children) {
-		return false
+		return false, nil
 	}
 	if a.Kind == ast.ObjectValue {
 		byName := make(map[string]*ast.Value, len(b.Children))
@@ -240,16 +265,22 @@ func sameValue(a, b *ast.Value) bool {
 		}
 		for _, c := range a.Children {
 			v, ok := byName[c.Name]
-			if !ok || !sameValue(c.Value, v) {
-				return false
+			if !ok {
+				return false, nil
+			}
+			if same, err := m.sameValue(c.Value, v); err != nil || !same {
+				return false, err
 			}
 		}
-		return true
+		return true, nil
 	}
 	for i, c := range a.Children {
-		if c.Name != b.Children[i].Name || !sameValue(c.Value, b.Children[i].Value) {
-			return false
+		if c.Name != b.Children[i].Name {
+			return false, nil
+		}
+		if same, err := m.sameValue(c.Value, b.Children[i].Value); err != nil || !same {
+			return false, err
 		}
 	}
-	return true
+	return true, nil
 }

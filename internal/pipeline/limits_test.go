@@ -49,6 +49,9 @@ func TestHostileDocumentsAreBoundedBeforeValidation(t *testing.T) {
 		{"10,000 operations", numbered("query q%d { __typename }", 10000), Limits{}, "--max-tokens", "PayloadTooLargeException"},
 		{"20 operations", numbered("query q%d { __typename }", 20), Limits{}, "--max-operations", "PayloadTooLargeException"},
 		{"fragments doubling 20 times", fragmentChain(20), Limits{}, "--max-expanded-fields", "PayloadTooLargeException"},
+		// Found in review: spreads skipped as already seen cost nothing in
+		// the first version, and this took 5.5 s.
+		{"fragments doubling 12 times onto 9,000 spreads", spreadChain(12, 9000), Limits{}, "--max-expanded-fields", "PayloadTooLargeException"},
 		{"limit over the maximum", `{ listAlbums(limit: 5000) { items { title } } }`, Limits{}, "--max-list-limit", "ValidationError"},
 		// The merge check still refuses what the specification refuses.
 		{"one alias for two fields", `{ listAlbums(limit: 1) { items { t: title t: album_id } } }`, Limits{}, `"title" and "album_id" are different fields`, "ValidationError"},
@@ -91,6 +94,39 @@ func fragmentChain(n int) string {
 		fmt.Fprintf(&b, "fragment F%d on artist { a: albums { items { artist { ...F%d } } } b: albums { items { artist { ...F%d } } } }\n", k, k-1, k-1)
 	}
 	return b.String()
+}
+
+// spreadChain is fragmentChain whose innermost fragment spreads another
+// one n times in one selection set.
+func spreadChain(levels, n int) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "query { getArtist(artist_id: 1) { ...F%d } }\n", levels)
+	b.WriteString("fragment G on artist { name }\n")
+	fmt.Fprintf(&b, "fragment F0 on artist { %s }\n", repeat("...G", n))
+	for k := 1; k <= levels; k++ {
+		fmt.Fprintf(&b, "fragment F%d on artist { a: albums { items { artist { ...F%d } } } b: albums { items { artist { ...F%d } } } }\n", k, k-1, k-1)
+	}
+	return b.String()
+}
+
+// TestIntrospectionSwitchCannotBeSkippedAround: with introspection off, a
+// __schema behind @include(if: $x) is refused too (found in review).
+func TestIntrospectionSwitchCannotBeSkippedAround(t *testing.T) {
+	e, _ := chinookEngine(t)
+	e.NoIntrospection = true
+	for _, tt := range []struct{ query, vars string }{
+		{`{ __schema { queryType { name } } }`, `{}`},
+		{`query ($x: Boolean!) { __typename __schema @include(if: $x) { queryType { name } } }`, `{"x": true}`},
+		{`query ($x: Boolean!) { __typename __type(name: "Query") @skip(if: $x) { name } }`, `{"x": false}`},
+	} {
+		data, errs := serve(t, e, tt.query, tt.vars)
+		if len(errs) != 1 || !strings.Contains(errs[0].Message, "introspection is turned off") {
+			t.Errorf("%s %s: data %v errors %+v", tt.query, tt.vars, data, errs)
+		}
+	}
+	if data, errs := serve(t, e, `{ __typename }`, `{}`); len(errs) > 0 || data["__typename"] != "Query" {
+		t.Errorf("__typename: %v %+v", data, errs)
+	}
 }
 
 // TestResponseBudgetStopsAmplification: 50 lists of 1,000 albums each with

@@ -118,8 +118,8 @@ func (e *Engine) Serve(ctx context.Context, req Request, requestID string, id au
 		return e.fail(ctx, requestID, nil, qerr.New(qerr.Validation, "subscriptions are served over WebSocket at /graphql/realtime"))
 	}
 	lim := e.Limits.WithDefaults()
-	if isIntrospection(op) {
-		if e.NoIntrospection && describesSchema(op) {
+	if isIntrospection(op, coerced) {
+		if e.NoIntrospection && describesSchema(op, coerced) {
 			return e.fail(ctx, requestID, nil, qerr.New(qerr.Validation, "introspection is turned off on this API (quarry serve --introspection turns it on)"))
 		}
 		if err := e.Planner.CheckRootFields(op, coerced); err != nil {

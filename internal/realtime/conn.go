@@ -143,9 +143,8 @@ type conn struct {
 	// acknowledged.
 	ka atomic.Pointer[[]byte]
 	// writing holds when the write in progress started (UnixNano), 0
-	// when none is; progress when the last write ended.
-	writing  atomic.Int64
-	progress atomic.Int64
+	// when none is.
+	writing atomic.Int64
 
 	// The queue of messages to write: grown on demand (most connections
 	// hold a message or two, and a channel would allocate its whole
@@ -190,7 +189,6 @@ func (s *Server) newConn(ws *websocket.Conn, p protocol) *conn {
 	ws.SetReadLimit(int64(orInt(int(s.MaxMessage), DefaultMaxMessage)))
 	c := &conn{srv: s, ws: ws, proto: p, limit: orInt(s.SendBuffer, DefaultSendBuffer), wake: make(chan struct{}, 1),
 		ctx: ctx, stop: cancel, subs: map[string]*subscription{}}
-	c.progress.Store(time.Now().UnixNano())
 	s.connsMu.Lock()
 	if s.conns == nil {
 		s.conns = map[*conn]struct{}{}
@@ -239,6 +237,12 @@ func (c *conn) send(msg []byte) {
 // subscriptions still fits.
 func (c *conn) soft() int { return max(c.limit/2, 1) }
 
+// low is how far a crowded queue must drain before the connection counts
+// as roomy again: a quarter. Without the gap, a client reading one frame
+// every few seconds would go roomy and crowded on every event, each time
+// with its patience renewed, and pace the whole instance to its speed.
+func (c *conn) low() int { return c.limit / 4 }
+
 // pop takes the oldest queued message; nil when there is none.
 func (c *conn) pop() []byte {
 	c.qmu.Lock()
@@ -252,7 +256,7 @@ func (c *conn) pop() []byte {
 	if c.head == len(c.queue) {
 		c.queue, c.head = c.queue[:0], 0
 	}
-	if c.over && len(c.queue)-c.head <= c.soft() {
+	if c.over && len(c.queue)-c.head <= c.low() {
 		c.over = false
 		c.srv.Hub.roomy(c)
 	}
@@ -296,7 +300,6 @@ func (c *conn) writer() {
 			c.stop()
 			return
 		}
-		c.progress.Store(time.Now().UnixNano())
 	}
 }
 

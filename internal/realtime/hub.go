@@ -26,8 +26,8 @@ import (
 )
 
 // DefaultPatience is how long the broker's catch-up waits for a
-// connection whose queue stays crowded without a single write getting
-// through.
+// connection whose queue stays crowded (over half full, not yet drained to
+// a quarter).
 const DefaultPatience = 10 * time.Second
 
 // Hub holds the live subscriptions of one server, by model and operation.
@@ -35,8 +35,8 @@ type Hub struct {
 	mu   sync.RWMutex
 	subs map[hubKey]map[*subscription]struct{}
 
-	// Patience is how long Room waits for a crowded connection that makes
-	// no progress; zero means DefaultPatience. Past it, the connection no
+	// Patience is how long Room waits for a connection to drain once it is
+	// crowded; zero means DefaultPatience. Past it, the connection no
 	// longer holds others back, and is closed if its queue fills up.
 	Patience time.Duration
 
@@ -91,9 +91,9 @@ func (h *Hub) roomy(c *conn) {
 
 // Room blocks until no connection is crowded, so that a backlog of events
 // goes out at the pace subscribers read it rather than overflowing their
-// queues. A connection that has made no progress for Patience (no write
-// ended since it became crowded, or in the last Patience) is not waited
-// for: it stopped reading, and must not hold back the others.
+// queues. A connection crowded for longer than Patience (its queue did not
+// drain to a quarter) is not waited for: it reads too slowly, or not at
+// all, and must not hold back the others.
 func (h *Hub) Room(ctx context.Context) error {
 	patience := h.Patience
 	if patience <= 0 {
@@ -103,12 +103,12 @@ func (h *Hub) Room(ctx context.Context) error {
 		h.roomMu.Lock()
 		now := time.Now()
 		wait := time.Duration(-1)
-		for c, since := range h.crowd {
-			last := time.Unix(0, c.progress.Load())
-			if last.Before(since) {
-				last = since
-			}
-			if d := patience - now.Sub(last); d > 0 && (wait < 0 || d < wait) {
+		for _, since := range h.crowd {
+			// Patience runs from when the connection became crowded, not
+			// from its last write: a connection that writes now and then
+			// but does not drain to a quarter within Patience is too slow
+			// to set everyone's pace.
+			if d := patience - now.Sub(since); d > 0 && (wait < 0 || d < wait) {
 				wait = d
 			}
 		}

@@ -53,8 +53,13 @@ func (l *addrLimitListener) release(host string) {
 	}
 }
 
+// hostOf is the client address connections are counted by: the IP, or
+// for IPv6 its /64, since one client holds a whole /64.
 func hostOf(a net.Addr) string {
 	if ta, ok := a.(*net.TCPAddr); ok {
+		if ta.IP.To4() == nil && len(ta.IP) == net.IPv6len {
+			return ta.IP.Mask(net.CIDRMask(64, 128)).String() + "/64"
+		}
 		return ta.IP.String()
 	}
 	host, _, err := net.SplitHostPort(a.String())

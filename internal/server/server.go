@@ -227,6 +227,10 @@ func (s *Server) graphql(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	start := time.Now()
+	// The body must arrive within BodyTimeout of the headers, also when
+	// the request is refused unread (net/http then reads what is left of
+	// it before answering, to keep the connection).
+	_ = http.NewResponseController(w).SetReadDeadline(start.Add(s.bodyTimeout()))
 	id := newRequestID()
 	w.Header().Set("x-amzn-RequestId", id)
 	s.cors(w, r)
@@ -307,12 +311,8 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) (body []byte, 
 	if limit <= 0 {
 		limit = DefaultMaxBody
 	}
-	timeout := s.BodyTimeout
-	if timeout <= 0 {
-		timeout = DefaultBodyTimeout
-	}
+	timeout := s.bodyTimeout()
 	rc := http.NewResponseController(w)
-	_ = rc.SetReadDeadline(time.Now().Add(timeout))
 	body, err := io.ReadAll(io.LimitReader(r.Body, limit+1))
 	if err != nil || int64(len(body)) > limit {
 		// Otherwise net/http would wait for the rest of the body before
@@ -332,6 +332,13 @@ func (s *Server) readBody(w http.ResponseWriter, r *http.Request) (body []byte, 
 		return nil, http.StatusRequestEntityTooLarge, fmt.Sprintf("The request body is over %d bytes (limit --max-body).", limit)
 	}
 	return body, 0, ""
+}
+
+func (s *Server) bodyTimeout() time.Duration {
+	if s.BodyTimeout > 0 {
+		return s.BodyTimeout
+	}
+	return DefaultBodyTimeout
 }
 
 func isTimeout(err error) bool {
