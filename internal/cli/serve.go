@@ -52,11 +52,12 @@ type serveFlags struct {
 	// broker is the URL of the NATS server that shares change events
 	// between instances; empty means in process.
 	broker string
-	// brokerRetention, brokerRetentionMB and brokerOutbox tune the NATS
-	// broker (pubsub.Options); zero means its defaults.
+	// brokerRetention, brokerRetentionMB, brokerOutbox and brokerOutboxMB
+	// tune the NATS broker (pubsub.Options); zero means its defaults.
 	brokerRetention   time.Duration
 	brokerRetentionMB int
 	brokerOutbox      int
+	brokerOutboxMB    int
 	// eventKey signs events shared through the broker: --token-secret in
 	// serve, a key kept in the project's sandbox store in the sandbox.
 	eventKey []byte
@@ -90,6 +91,7 @@ func (e *env) addServeFlags(cmd *cobra.Command, f *serveFlags, defaultHost strin
 	cmd.Flags().DurationVar(&f.brokerRetention, "broker-retention", pubsub.DefaultRetentionAge, "with --broker: how long the JetStream stream keeps change events; an instance cut off from NATS for longer tells its subscribers to subscribe again")
 	cmd.Flags().IntVar(&f.brokerRetentionMB, "broker-retention-mb", pubsub.DefaultRetentionBytes>>20, "with --broker: most megabytes of change events the JetStream stream keeps (oldest dropped first)")
 	cmd.Flags().IntVar(&f.brokerOutbox, "broker-outbox", pubsub.DefaultOutboxSize, "with --broker: change events an instance holds while NATS is unreachable; beyond it they are lost and subscribers are told to subscribe again")
+	cmd.Flags().IntVar(&f.brokerOutboxMB, "broker-outbox-mb", pubsub.DefaultOutboxBytes>>20, "with --broker: most megabytes of change events an instance holds while NATS is unreachable (rows can be large)")
 	cmd.Flags().BoolVar(&f.debug, "debug", os.Getenv("DEBUG_MODE") == "true", "show database errors to clients (default from DEBUG_MODE=true); the log always has them")
 	addLimitFlags(cmd.Flags(), &f.limits)
 }
@@ -524,6 +526,7 @@ func (e *env) connectEvents(ctx context.Context, f *serveFlags, b *built, srv *s
 			RetentionAge:   f.brokerRetention,
 			RetentionBytes: int64(f.brokerRetentionMB) << 20,
 			OutboxSize:     f.brokerOutbox,
+			OutboxBytes:    f.brokerOutboxMB << 20,
 		})
 		if err != nil {
 			return nil, err

@@ -24,6 +24,9 @@ const (
 	// DefaultOutboxSize is how many events an instance keeps while it
 	// cannot reach the broker; beyond it they are lost.
 	DefaultOutboxSize = 10000
+	// DefaultOutboxBytes bounds the same events by size: rows can be
+	// large, and an outage must not take the instance's memory.
+	DefaultOutboxBytes = 64 << 20
 	// DefaultClockSkew is how far instances' clocks may disagree.
 	DefaultClockSkew = 30 * time.Second
 	// DefaultReconnectWait is the pause between attempts to reconnect.
@@ -48,8 +51,10 @@ type Options struct {
 	// RetentionAge and RetentionBytes bound the API's JetStream stream.
 	RetentionAge   time.Duration
 	RetentionBytes int64
-	// OutboxSize is how many events wait for the broker during an outage.
-	OutboxSize int
+	// OutboxSize is how many events wait for the broker during an
+	// outage, OutboxBytes how many bytes of them.
+	OutboxSize  int
+	OutboxBytes int
 	// MaxEventAge is the age past which a received event is dropped as
 	// stale (a replay, or an outage too long to matter); default
 	// RetentionAge.
@@ -72,6 +77,9 @@ func (o *Options) defaults() {
 	}
 	if o.OutboxSize <= 0 {
 		o.OutboxSize = DefaultOutboxSize
+	}
+	if o.OutboxBytes <= 0 {
+		o.OutboxBytes = DefaultOutboxBytes
 	}
 	o.MaxEventAge = orDur(o.MaxEventAge, o.RetentionAge)
 	o.ClockSkew = orDur(o.ClockSkew, DefaultClockSkew)
@@ -146,7 +154,7 @@ func DialNATS(ctx context.Context, url, api string, key []byte, opts Options) (*
 	n.sign = signer{key: key, subject: n.subject}
 	n.m = newMetrics(n.connectedGauge, func() float64 { return float64(n.out.len()) })
 	n.warn = &warnLimiter{log: n.log, interval: 10 * time.Second}
-	n.out.init(opts.OutboxSize)
+	n.out.init(opts.OutboxSize, opts.OutboxBytes)
 	n.ctx, n.cancel = context.WithCancel(context.Background())
 	nopts := []nats.Option{nats.Name("quarry " + api), nats.MaxReconnects(-1),
 		nats.ReconnectWait(opts.ReconnectWait), nats.ReconnectJitter(opts.ReconnectWait/5, opts.ReconnectWait/5),

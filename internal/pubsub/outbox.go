@@ -18,12 +18,14 @@ import (
 // newest events are dropped, and their sequence numbers are skipped, so
 // every receiver notices the hole.
 type outbox struct {
-	mu     sync.Mutex
-	max    int
-	seq    uint64
-	queue  []*nats.Msg
-	head   int
-	closed bool
+	mu       sync.Mutex
+	max      int
+	maxBytes int
+	bytes    int // of the events waiting
+	seq      uint64
+	queue    []*nats.Msg
+	head     int
+	closed   bool
 	// gap is set when events were dropped since the outbox last emptied:
 	// once it empties, a marker carries the sequence past the hole so
 	// that receivers learn of it even if no event follows.
@@ -34,8 +36,8 @@ type outbox struct {
 	wake    chan struct{}
 }
 
-func (o *outbox) init(max int) {
-	o.max = max
+func (o *outbox) init(max, maxBytes int) {
+	o.max, o.maxBytes = max, maxBytes
 	o.wake = make(chan struct{}, 1)
 }
 
@@ -74,21 +76,21 @@ func (n *NATS) Publish(_ context.Context, ev Event) error {
 		return errors.New("broker: closed")
 	}
 	o.seq++
-	if len(o.queue)-o.head >= o.max {
+	msg, err := n.message(o.seq, raw)
+	if err != nil {
+		o.mu.Unlock()
+		return err
+	}
+	if len(o.queue)-o.head >= o.max || o.bytes+len(msg.Data) > o.maxBytes {
 		first := !o.gap
 		o.gap = true
 		o.mu.Unlock()
 		n.m.lost.WithLabelValues("outbox").Inc()
 		if first {
 			n.log.Error("broker outbox full: change events are being lost; every instance's subscribers will be told to subscribe again once the broker is back",
-				"broker", n.url, "outbox", o.max)
+				"broker", n.url, "outbox", o.max, "outbox_bytes", o.maxBytes)
 		}
 		return ErrOutboxFull
-	}
-	msg, err := n.message(o.seq, raw)
-	if err != nil {
-		o.mu.Unlock()
-		return err
 	}
 	if o.head > 0 && len(o.queue) == cap(o.queue) {
 		k := copy(o.queue, o.queue[o.head:])
@@ -96,6 +98,7 @@ func (n *NATS) Publish(_ context.Context, ev Event) error {
 		o.queue, o.head = o.queue[:k], 0
 	}
 	o.queue = append(o.queue, msg)
+	o.bytes += len(msg.Data)
 	o.mu.Unlock()
 	o.poke()
 	return nil
@@ -125,6 +128,7 @@ func (o *outbox) next(n *NATS) *nats.Msg {
 		o.seq++
 		if msg, err := n.message(o.seq, nil); err == nil {
 			o.queue = append(o.queue, msg)
+			o.bytes += len(msg.Data)
 			o.gap = false
 		}
 	}
@@ -140,6 +144,7 @@ func (o *outbox) done(msg *nats.Msg) {
 	defer o.mu.Unlock()
 	o.lastErr = nil
 	if o.head < len(o.queue) && o.queue[o.head] == msg {
+		o.bytes -= len(msg.Data)
 		o.queue[o.head] = nil
 		o.head++
 		if o.head == len(o.queue) {

@@ -117,6 +117,17 @@ func dial(t *testing.T, url, api string, key []byte, opts Options) *NATS {
 	return n
 }
 
+// signedSize is the size of row(id) as n's outbox holds it.
+func signedSize(t *testing.T, n *NATS, id int) int {
+	t.Helper()
+	raw, _ := json.Marshal(row(id))
+	msg, err := n.message(1, raw)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return len(msg.Data)
+}
+
 func row(id int) Event {
 	return Event{Model: "Note", Op: "create", Row: json.RawMessage(fmt.Sprintf(`{"id":%d}`, id))}
 }
@@ -387,30 +398,44 @@ func TestOutboxFlushAfterReconnect(t *testing.T) {
 
 // TestOutboxOverflow fills the outbox during an outage: events beyond it
 // are lost, and every instance's receivers are told once it is back.
+// TestOutboxOverflow: past its size in events, or in bytes, the outbox
+// refuses events, and receivers are told of the loss once NATS is back.
 func TestOutboxOverflow(t *testing.T) {
-	srv := natstest.Start(t, true)
-	ctx := context.Background()
-	a := dial(t, srv.URL(), "overflow", testKey, Options{OutboxSize: 5})
-	b := dial(t, srv.URL(), "overflow", testKey, Options{})
-	got := newRecorder()
-	_, _ = b.Attach(got)
-	srv.Kill()
-	for a.Check(ctx) == nil {
-		time.Sleep(10 * time.Millisecond)
-	}
-	full := 0
-	for i := 1; i <= 8; i++ {
-		if err := a.Publish(ctx, row(i)); errors.Is(err, ErrOutboxFull) {
-			full++
-		}
-	}
-	if full != 3 {
-		t.Errorf("%d publishes refused, want 3", full)
-	}
-	srv.Restart()
-	got.waitFor(t, "after the outage", 10*time.Second, func(e, l int) bool { return e == 5 && l == 1 })
-	if ids := got.ids(); fmt.Sprint(ids) != "[1 2 3 4 5]" {
-		t.Errorf("delivered %v", ids)
+	for _, tt := range []struct {
+		name string
+		// opts is given the size of one signed event.
+		opts func(size int) Options
+	}{
+		{"events", func(int) Options { return Options{OutboxSize: 5} }},
+		{"bytes", func(size int) Options { return Options{OutboxBytes: 5*size + size/2} }},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			srv := natstest.Start(t, true)
+			ctx := context.Background()
+			probe := dial(t, srv.URL(), "overflow", testKey, Options{})
+			a := dial(t, srv.URL(), "overflow", testKey, tt.opts(signedSize(t, probe, 1)))
+			b := dial(t, srv.URL(), "overflow", testKey, Options{})
+			got := newRecorder()
+			_, _ = b.Attach(got)
+			srv.Kill()
+			for a.Check(ctx) == nil {
+				time.Sleep(10 * time.Millisecond)
+			}
+			full := 0
+			for i := 1; i <= 8; i++ {
+				if err := a.Publish(ctx, row(i)); errors.Is(err, ErrOutboxFull) {
+					full++
+				}
+			}
+			if full != 3 {
+				t.Errorf("%d publishes refused, want 3", full)
+			}
+			srv.Restart()
+			got.waitFor(t, "after the outage", 10*time.Second, func(e, l int) bool { return e == 5 && l == 1 })
+			if ids := got.ids(); fmt.Sprint(ids) != "[1 2 3 4 5]" {
+				t.Errorf("delivered %v", ids)
+			}
+		})
 	}
 }
 

@@ -33,10 +33,14 @@ func (n *NATS) read(last uint64) {
 	g := newGuard(time.Now(), n.opts.MaxEventAge, n.opts.ClockSkew)
 	var bo backoff
 	serial := 0
+	// created is when the stream this instance reads was made: a stream
+	// made anew (deleted, or lost with the server's store) starts its
+	// sequences again, and may already hold more than last.
+	var created time.Time
 	for n.waitConnected() {
 		serial++
 		var err error
-		last, err = n.consume(g, last, serial)
+		last, err = n.consume(g, last, serial, &created)
 		if n.ctx.Err() != nil {
 			return
 		}
@@ -55,7 +59,7 @@ func (n *NATS) read(last uint64) {
 
 // consume reads through one consumer until it fails, and returns the
 // stream sequence of the last event handled.
-func (n *NATS) consume(g *guard, last uint64, serial int) (uint64, error) {
+func (n *NATS) consume(g *guard, last uint64, serial int, created *time.Time) (uint64, error) {
 	ctx, cancel := n.requestCtx(requestTimeout)
 	defer cancel()
 	s, err := n.js.Stream(ctx, n.stream)
@@ -70,11 +74,14 @@ func (n *NATS) consume(g *guard, last uint64, serial int) (uint64, error) {
 	if err != nil {
 		return last, fmt.Errorf("stream %s: %w", n.stream, err)
 	}
-	if state := s.CachedInfo().State; state.LastSeq < last {
-		// The stream was made anew: its sequences start again.
+	info := s.CachedInfo()
+	if remade := !created.IsZero() && !info.Created.Equal(*created); remade || info.State.LastSeq < last {
+		// The stream was made anew, or purged: its sequences start again,
+		// and what this instance had not read is gone.
 		n.lose("stream", 0, "the broker's stream was deleted or purged")
 		last = 0
 	}
+	*created = info.Created
 	cons, err := n.js.CreateOrUpdateConsumer(ctx, n.stream, jetstream.ConsumerConfig{
 		Name:              fmt.Sprintf("quarry_%s_%d", n.sender, serial),
 		DeliverPolicy:     jetstream.DeliverByStartSequencePolicy,
