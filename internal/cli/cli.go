@@ -57,7 +57,12 @@ func Main(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 func newEnv(stdin io.Reader, stdout, stderr io.Writer) *env {
 	e := &env{stdin: stdin, stdout: stdout, stderr: stderr, redact: &secrets.Redactor{}}
-	e.log = slog.New(slog.NewTextHandler(redactingWriter{e.redact, stderr}, &slog.HandlerOptions{Level: slog.LevelInfo}))
+	// Attributes are masked by key and their strings redacted before they
+	// are quoted (ReplaceAttr); the writer catches what is left in the
+	// formatted line. Neither searches text for short or common values:
+	// see secrets.Maskable.
+	e.log = slog.New(slog.NewTextHandler(redactingWriter{e.redact, stderr},
+		&slog.HandlerOptions{Level: slog.LevelInfo, ReplaceAttr: e.redact.ReplaceAttr}))
 	return e
 }
 
@@ -150,7 +155,9 @@ func (e *env) secret(name string) (string, error) {
 	return v, nil
 }
 
-// redactingWriter hides secret values in everything written through it.
+// redactingWriter hides registered secret values (those long and random
+// enough to be masked as substrings, and whole connection URIs) in
+// everything written through it.
 type redactingWriter struct {
 	r *secrets.Redactor
 	w io.Writer

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"time"
 
@@ -47,12 +48,18 @@ func (e *env) open(ctx context.Context, f *sourceFlags, readOnly bool) (*connect
 	}
 	cfg, err := connect.Parse(uri)
 	if err != nil {
-		// Unparsable: hide the whole value, whatever part is the password.
+		// Unparsable: the whole value is hidden wherever it appears (the
+		// error does not repeat it), whatever part is the password.
 		e.redact.Add(uri)
 		return nil, fmt.Errorf("secret %s: %w", f.uriSecret, err)
 	}
-	if cfg.Password != "" {
-		e.redact.Add(uri, cfg.Password)
+	if cfg.Password != "" || len(cfg.Params) > 0 {
+		// The URI as written is shown only as cfg.Redacted(); the password
+		// is masked in other text only if it is long and random enough
+		// not to be an ordinary word or a part of the URI that is shown
+		// (secrets.Maskable).
+		e.redact.Add(uri)
+		e.redact.AddSecret(cfg.Password, cfg.Redacted(), cfg.User, cfg.Host, strconv.Itoa(cfg.Port), cfg.Database)
 	}
 	if f.certSecret != "" {
 		pem, err := e.secret(f.certSecret)
@@ -61,7 +68,7 @@ func (e *env) open(ctx context.Context, f *sourceFlags, readOnly bool) (*connect
 		}
 		cfg.CACert = []byte(pem)
 	}
-	fmt.Fprintf(e.stderr, "Connecting to %s\n", e.redact.Redact(cfg.Redacted()))
+	fmt.Fprintf(e.stderr, "Connecting to %s\n", cfg.Redacted())
 	return connect.Open(ctx, cfg, connect.Options{ConnectTimeout: f.timeout, ReadOnly: readOnly})
 }
 
@@ -154,7 +161,7 @@ func (e *env) generate(ctx context.Context, f *sourceFlags, outs ...string) erro
 	}
 	if len(s.Models) == 0 {
 		return fmt.Errorf("no table with a key found in %s: nothing to serve (%d relations read, all skipped)%s",
-			e.redact.Redact(cfg.Redacted()), len(cat.Tables), skippedText(s))
+			cfg.Redacted(), len(cat.Tables), skippedText(s))
 	}
 	if len(s.Skipped) > 0 {
 		fmt.Fprint(e.stderr, "Warning: not served"+skippedText(s)+"\n")

@@ -520,6 +520,8 @@ func (e *env) connectEvents(ctx context.Context, f *serveFlags, b *built, srv *s
 		if len(f.eventKey) < 16 {
 			return nil, errors.New("--broker needs a key the instances share to sign events: set --token-secret (serve) to the same secret of at least 16 characters on every instance")
 		}
+		// The URL may carry credentials (tls://user:password@host).
+		e.redact.Add(f.broker)
 		n, err := pubsub.DialNATS(dctx, f.broker, b.schema.Database.Identifier, f.eventKey, pubsub.Options{
 			Log:            e.log,
 			Metrics:        srv.Registerer(),

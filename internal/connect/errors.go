@@ -10,6 +10,8 @@ import (
 
 	"github.com/go-sql-driver/mysql"
 	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/quarrydata/quarry/internal/secrets"
 )
 
 // Parts of a connection that an Error can blame.
@@ -191,10 +193,13 @@ func netReason(err error) string {
 }
 
 // scrub removes the password from a driver message, in case a driver
-// echoes its DSN.
+// echoes its DSN. Only a password long and random enough to be told from
+// ordinary words is searched for (secrets.Maskable): replacing "connect"
+// in "failed to connect" would garble the message and give the password
+// away.
 func scrub(cfg *Config, msg string) string {
-	if cfg.Password != "" && len(cfg.Password) >= 2 {
-		msg = strings.ReplaceAll(msg, cfg.Password, "xxxxx")
+	if secrets.Maskable(cfg.Password) {
+		msg = strings.ReplaceAll(msg, cfg.Password, secrets.URIMask)
 	}
 	return msg
 }

@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strconv"
 	"strings"
+
+	"github.com/quarrydata/quarry/internal/secrets"
 )
 
 // Engine names, as the generated schema writes them.
@@ -93,6 +95,14 @@ func parseServer(raw, engine string, defaultPort int) (*Config, error) {
 		return nil, &Error{Part: PartURI, Msg: "the connection URI has no //host part",
 			Hint: fmt.Sprintf("write it as %s://user:password@host:%d/database", u.Scheme, defaultPort)}
 	}
+	// An unescaped @ or / in the password ends the userinfo early: the
+	// rest of the password becomes the path (the database name) or the
+	// query, which errors and Redacted would then show. A database name
+	// or parameter with a real @ can be written %40.
+	if strings.Contains(u.EscapedPath(), "@") || strings.Contains(u.RawQuery, "@") || u.Fragment != "" || strings.HasSuffix(raw, "#") {
+		return nil, &Error{Part: PartURI, Msg: "the connection URI has an @ after its host, or a #",
+			Hint: "percent-encode special characters in the user and password (e.g. @ as %40, / as %2F, # as %23, ? as %3F)"}
+	}
 	cfg := &Config{Engine: engine, Port: defaultPort, Params: url.Values{}}
 	cfg.Host = u.Hostname()
 	if cfg.Host == "" {
@@ -121,13 +131,8 @@ func parseServer(raw, engine string, defaultPort int) (*Config, error) {
 			Hint: fmt.Sprintf("write it as %s://user:password@host:%d/database, percent-encoding special characters in the password (e.g. / as %%2F)", u.Scheme, defaultPort)}
 	}
 	cfg.Database = strings.TrimPrefix(u.Path, "/")
-	// Neither message shows the name: an @ or a / after the host is most
-	// often a password with an unescaped / (user:pa/ss@host reads "ss@host"
-	// as the path), and the name would show the rest of it.
-	if strings.Contains(u.Path, "@") || strings.Contains(u.RawQuery, "@") || u.Fragment != "" || strings.HasSuffix(raw, "#") {
-		return nil, &Error{Part: PartURI, Msg: "the connection URI has an @ after the host, or a #",
-			Hint: "percent-encode special characters in the user and password (/ as %2F, @ as %40, # as %23, ? as %3F); an @ in a database name or parameter is written %40 too"}
-	}
+	// The message does not show the name: a / in it is most often a
+	// password with an unescaped /, and the name would show the rest of it.
 	if strings.Contains(cfg.Database, "/") {
 		return nil, &Error{Part: PartURI, Msg: "the database name contains a /",
 			Hint: "percent-encode it as %2F if the name really has one, and special characters in the password too"}
@@ -230,7 +235,13 @@ func describeURLError(err error) string {
 	return msg
 }
 
-// Redacted is the URI with the password masked.
+// Redacted is the URI printed structurally, as url.URL.Redacted does: the
+// user, host, port, database and parameters are shown, the password is
+// xxxxx (secrets.URIMask) whatever it is, and so is the value of every
+// parameter that names a secret (?password=, ?sslpassword=; see
+// secrets.SecretKey). It is the only form in which Quarry prints a
+// connection URI; the password is never searched for in it, so a password
+// equal to the user name, the port or the database name leaves them shown.
 func (c *Config) Redacted() string {
 	if c.Engine == SQLite {
 		return "sqlite://" + c.Path
@@ -240,17 +251,35 @@ func (c *Config) Redacted() string {
 		u.Scheme = "postgres"
 	}
 	if c.Password != "" {
-		u.User = url.UserPassword(c.User, "xxxxx")
+		u.User = url.UserPassword(c.User, secrets.URIMask)
 	} else {
 		u.User = url.User(c.User)
 	}
 	q := url.Values{}
 	for k, v := range c.Params {
+		if secrets.SecretKey(k) || c.holdsPassword(v) {
+			v = []string{secrets.URIMask}
+		}
 		q[k] = v
 	}
 	q.Set("sslmode", c.SSLMode)
 	u.RawQuery = q.Encode()
 	return u.String()
+}
+
+// holdsPassword reports whether a parameter's values include the password,
+// or hold it and it is long and random enough for that to be no accident
+// (secrets.Maskable): such a parameter is masked too.
+func (c *Config) holdsPassword(values []string) bool {
+	if c.Password == "" {
+		return false
+	}
+	for _, v := range values {
+		if v == c.Password || secrets.Maskable(c.Password) && strings.Contains(v, c.Password) {
+			return true
+		}
+	}
+	return false
 }
 
 // String is Redacted, so a Config printed by mistake shows no password.

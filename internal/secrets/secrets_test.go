@@ -8,23 +8,6 @@ import (
 	"testing"
 )
 
-func TestRedactor(t *testing.T) {
-	var r Redactor
-	r.Add("postgres://app:p%40ss-word@db/shop", "abc")
-	for _, s := range []string{
-		"failed: postgres://app:p%40ss-word@db/shop",
-		"password p@ss-word rejected",
-		"encoded p%40ss-word here",
-	} {
-		if got := r.Redact(s); strings.Contains(got, "ss-word") {
-			t.Errorf("Redact(%q) = %q", s, got)
-		}
-	}
-	if got := r.Redact("abc is short"); got != "abc is short" {
-		t.Errorf("short values are redacted: %q", got)
-	}
-}
-
 func TestProductionPrefersDirThenEnv(t *testing.T) {
 	dir := t.TempDir()
 	if err := os.WriteFile(filepath.Join(dir, "A"), []byte("from-file\n"), 0o600); err != nil {
