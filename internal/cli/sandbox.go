@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/hex"
 	"fmt"
+	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -120,9 +121,10 @@ func (e *env) runSandbox(ctx context.Context, f *serveFlags, ready func(url, key
 		if acc.apiKey {
 			keyLine = fmt.Sprintf("  API key   %s (expires %s)\n", key.Key, key.Expires.Format("2006-01-02"))
 		}
-		fmt.Fprintf(e.stderr, "\nQuarry sandbox\n  GraphQL   %s\n  GraphiQL  %s/?key=%s\n%s  Tokens    quarry sandbox token --user alice [--groups Admin]\n  Realtime  %s (TLS; trust %s, in Node: NODE_EXTRA_CA_CERTS=%s)\n  Outputs   %s\n\nTry:\n%s\n\nWatching %s for changes; Ctrl-C stops.\n",
-			url, base, key.Key, keyLine, "wss://"+strings.TrimPrefix(url, "http://")+"/realtime", caPath, caPath,
-			filepath.Join(projectRoot(f.dataDir), "amplify_outputs.json"), tryQuery(b.schema, url, key.Key), f.dataDir)
+		token := e.tokenCommand(f, base)
+		fmt.Fprintf(e.stderr, "\nQuarry sandbox\n  GraphQL   %s\n  GraphiQL  %s/?key=%s\n%s  Tokens    %s\n            (add --groups Admin for a user in a group)\n  Realtime  %s (TLS; trust %s, in Node: NODE_EXTRA_CA_CERTS=%s)\n  Outputs   %s\n\nTry:\n%s\n\nWatching %s for changes; Ctrl-C stops.\n",
+			url, base, key.Key, keyLine, token, "wss://"+strings.TrimPrefix(url, "http://")+"/realtime", caPath, caPath,
+			filepath.Join(projectRoot(f.dataDir), "amplify_outputs.json"), tryQuery(b.schema, url, key.Key, token), f.dataDir)
 		if ready != nil {
 			ready(url, key.Key)
 		}
@@ -189,15 +191,73 @@ func (e *env) writeOutputs(f *serveFlags, s *schema.Schema, url string, key sand
 	return writeFileAtomic(filepath.Join(projectRoot(f.dataDir), "amplify_outputs.json"), raw)
 }
 
+// tokenCommand is the `quarry sandbox token` command line for this
+// sandbox that works pasted as is in the current directory: it names the
+// project with --project when the current directory's is another one, and
+// the sandbox's URL with --url when amplify_outputs.json is written
+// outside the project (--data elsewhere).
+func (e *env) tokenCommand(f *serveFlags, base string) string {
+	cmd := quarryCommand() + " sandbox token"
+	project, err := e.projectDir()
+	if err != nil {
+		return cmd + " --url " + base + " --user alice"
+	}
+	if here, err := (&env{}).projectDir(); err != nil || filepath.Clean(here) != filepath.Clean(project) {
+		cmd += " --project " + shellQuote(relToWD(project))
+	}
+	if filepath.Clean(projectRoot(f.dataDir)) != filepath.Clean(project) {
+		cmd += " --url " + base
+	}
+	return cmd + " --user alice"
+}
+
+// quarryCommand is how Quarry runs again from the working directory:
+// `go run ./cmd/quarry` when this process is a `go run` of the checkout
+// there (as README's first command is), else quarry.
+func quarryCommand() string {
+	exe, err := os.Executable()
+	if err != nil || !strings.Contains(exe, string(filepath.Separator)+"go-build") {
+		return "quarry"
+	}
+	if _, err := os.Stat(filepath.Join("cmd", "quarry", "main.go")); err != nil {
+		return "quarry"
+	}
+	return "go run ./cmd/quarry"
+}
+
+// relToWD is path relative to the working directory when it lies inside
+// it, else absolute.
+func relToWD(path string) string {
+	wd, err := os.Getwd()
+	if err != nil {
+		return path
+	}
+	rel, err := filepath.Rel(wd, path)
+	if err != nil || rel == ".." || strings.HasPrefix(rel, ".."+string(filepath.Separator)) {
+		return path
+	}
+	return rel
+}
+
+// shellQuote quotes s for a POSIX shell when it needs it.
+func shellQuote(s string) string {
+	if s != "" && strings.IndexFunc(s, func(r rune) bool {
+		return !(r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z' || r >= '0' && r <= '9' || strings.ContainsRune("-_./:@%+=,", r))
+	}) < 0 {
+		return s
+	}
+	return "'" + strings.ReplaceAll(s, "'", `'\''`) + "'"
+}
+
 // tryQuery prints a curl command listing a few rows of a model: the
 // first one an API key may list, else the first one with a signed-in
-// user's token.
-func tryQuery(s *schema.Schema, url, key string) string {
+// user's token (from the token command line given).
+func tryQuery(s *schema.Schema, url, key, token string) string {
 	if len(s.Models) == 0 {
 		return "  (no models)"
 	}
 	p := authz.New(s)
-	m, header := s.Models[0], `-H "authorization: $(quarry sandbox token --user alice)"`
+	m, header := s.Models[0], `-H "authorization: $(`+token+`)"`
 	for _, c := range s.Models {
 		if p.Model(c, auth.Identity{Provider: auth.ProviderAPIKey}, authz.List).Allowed {
 			m, header = c, "-H 'x-api-key: "+key+"'"

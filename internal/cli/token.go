@@ -105,7 +105,7 @@ func sandboxURL(root string) (string, error) {
 	path := filepath.Join(root, "amplify_outputs.json")
 	raw, err := os.ReadFile(path)
 	if err != nil {
-		return "", fmt.Errorf("cannot read %s (%w): start `quarry sandbox` first, or pass --url http://127.0.0.1:4000", path, err)
+		return "", fmt.Errorf("cannot read %s (%w): start `quarry sandbox` first; for a sandbox of another folder pass --project DIR (the token command the sandbox prints has it), or pass --url with the sandbox's URL", path, err)
 	}
 	var out struct {
 		Data struct {
