@@ -112,57 +112,65 @@ func (c *customEnv) n(s string) string {
 	})
 }
 
+// loadChinookAPI writes the schema generated from db's catalog beside
+// files into a schema folder, loads it with sdl.Load, binds it and builds
+// the API, and opens a pool over db as the server opens one.
+func loadChinookAPI(tb testing.TB, db *testdb.DB, files map[string]string) (*api.Schema, *connect.DB) {
+	tb.Helper()
+	ctx := context.Background()
+	cat, err := introspect.Read(ctx, db.SQL, db.Engine, introspect.Options{Database: db.Name})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	gen, err := schema.FromCatalog(cat, schema.Database{Identifier: "chinook", ConnectionURISecret: "DB_URI"})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	dir := tb.TempDir()
+	files["schema.sql.graphql"] = sdl.Print(gen)
+	for name, text := range files {
+		path := filepath.Join(dir, name)
+		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+			tb.Fatal(err)
+		}
+		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
+			tb.Fatal(err)
+		}
+	}
+	s, err := sdl.Load(dir)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	if err := schema.Bind(s, cat); err != nil {
+		tb.Fatal(err)
+	}
+	a, err := api.Build(s)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	cfg, err := connect.Parse(db.URI)
+	if err != nil {
+		tb.Fatal(err)
+	}
+	conn, err := connect.Open(ctx, cfg, connect.Options{})
+	if err != nil {
+		tb.Fatal(err)
+	}
+	tb.Cleanup(func() { conn.Close() })
+	return a, conn
+}
+
 // customChinook loads Chinook into db, writes the generated schema and
 // customResource into a schema folder, loads it with sdl.Load and builds
 // an engine over a pool opened as the server opens one.
 func customChinook(t *testing.T, db *testdb.DB) *customEnv {
 	t.Helper()
-	ctx := context.Background()
 	db.LoadChinook(t, false)
 	c := &customEnv{db: db}
-	cat, err := introspect.Read(ctx, db.SQL, db.Engine, introspect.Options{Database: db.Name})
-	if err != nil {
-		t.Fatal(err)
-	}
-	gen, err := schema.FromCatalog(cat, schema.Database{Identifier: "chinook", ConnectionURISecret: "DB_URI"})
-	if err != nil {
-		t.Fatal(err)
-	}
-	dir := t.TempDir()
-	files := map[string]string{
-		"schema.sql.graphql": sdl.Print(gen),
-		"resource.graphql":   c.n(customResource) + engineOnly[db.Engine],
-		"sql/retitle.sql":    c.n(retitleSQL[db.Engine]),
-	}
-	for name, text := range files {
-		path := filepath.Join(dir, name)
-		if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
-			t.Fatal(err)
-		}
-		if err := os.WriteFile(path, []byte(text), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	s, err := sdl.Load(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := schema.Bind(s, cat); err != nil {
-		t.Fatal(err)
-	}
-	a, err := api.Build(s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg, err := connect.Parse(db.URI)
-	if err != nil {
-		t.Fatal(err)
-	}
-	conn, err := connect.Open(ctx, cfg, connect.Options{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close() })
+	a, conn := loadChinookAPI(t, db, map[string]string{
+		"resource.graphql": c.n(customResource) + engineOnly[db.Engine],
+		"sql/retitle.sql":  c.n(retitleSQL[db.Engine]),
+	})
 	var compiler sqlgen.Compiler
 	switch db.Engine {
 	case testdb.Postgres:

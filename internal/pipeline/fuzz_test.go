@@ -4,21 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
 	"time"
 
-	"github.com/quarrydata/quarry/internal/api"
 	"github.com/quarrydata/quarry/internal/auth"
-	"github.com/quarrydata/quarry/internal/connect"
 	"github.com/quarrydata/quarry/internal/exec"
-	"github.com/quarrydata/quarry/internal/introspect"
 	"github.com/quarrydata/quarry/internal/plan"
-	"github.com/quarrydata/quarry/internal/schema"
-	"github.com/quarrydata/quarry/internal/sdl"
 	"github.com/quarrydata/quarry/internal/sqlgen"
 	"github.com/quarrydata/quarry/internal/sqlgen/sqlite"
 	"github.com/quarrydata/quarry/internal/testdb"
@@ -114,43 +107,9 @@ func (r *sqlRecorder) Custom(c *plan.Custom) (sqlgen.Statement, error) {
 // worker, the way the server builds one (sdl.Load, Bind, connect.Open).
 func fuzzEngine(f *testing.F) (*Engine, *sqlRecorder) {
 	f.Helper()
-	ctx := context.Background()
 	db := testdb.New(f, testdb.SQLite)
 	db.LoadChinook(f, false)
-	cat, err := introspect.Read(ctx, db.SQL, db.Engine, introspect.Options{Database: db.Name})
-	if err != nil {
-		f.Fatal(err)
-	}
-	gen, err := schema.FromCatalog(cat, schema.Database{Identifier: "chinook", ConnectionURISecret: "DB_URI"})
-	if err != nil {
-		f.Fatal(err)
-	}
-	dir := f.TempDir()
-	for name, text := range map[string]string{"schema.sql.graphql": sdl.Print(gen), "resource.graphql": fuzzResource} {
-		if err := os.WriteFile(filepath.Join(dir, name), []byte(text), 0o644); err != nil {
-			f.Fatal(err)
-		}
-	}
-	s, err := sdl.Load(dir)
-	if err != nil {
-		f.Fatal(err)
-	}
-	if err := schema.Bind(s, cat); err != nil {
-		f.Fatal(err)
-	}
-	a, err := api.Build(s)
-	if err != nil {
-		f.Fatal(err)
-	}
-	cfg, err := connect.Parse(db.URI)
-	if err != nil {
-		f.Fatal(err)
-	}
-	conn, err := connect.Open(ctx, cfg, connect.Options{})
-	if err != nil {
-		f.Fatal(err)
-	}
-	f.Cleanup(func() { conn.Close() })
+	a, conn := loadChinookAPI(f, db, map[string]string{"resource.graphql": fuzzResource})
 	rec := &sqlRecorder{}
 	return &Engine{
 		API: a,
