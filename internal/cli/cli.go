@@ -28,6 +28,8 @@ type env struct {
 	log            *slog.Logger
 	projectFlag    string
 	secretsDir     string
+	// logFormat and logLevel are --log-format and --log-level.
+	logFormat, logLevel string
 	// production makes secrets come only from the environment and
 	// --secrets-dir, never from the sandbox store (quarry serve).
 	production bool
@@ -61,9 +63,27 @@ func newEnv(stdin io.Reader, stdout, stderr io.Writer) *env {
 	// are quoted (ReplaceAttr); the writer catches what is left in the
 	// formatted line. Neither searches text for short or common values:
 	// see secrets.Maskable.
-	e.log = slog.New(slog.NewTextHandler(redactingWriter{e.redact, stderr},
-		&slog.HandlerOptions{Level: slog.LevelInfo, ReplaceAttr: e.redact.ReplaceAttr}))
+	_ = e.setLogger("text", "info")
 	return e
+}
+
+// setLogger makes the logger --log-format and --log-level ask for.
+func (e *env) setLogger(format, level string) error {
+	var lv slog.Level
+	if err := lv.UnmarshalText([]byte(level)); err != nil {
+		return usageError{fmt.Errorf("--log-level %q: use debug, info, warn or error", level)}
+	}
+	opts := &slog.HandlerOptions{Level: lv, ReplaceAttr: e.redact.ReplaceAttr}
+	w := redactingWriter{e.redact, e.stderr}
+	switch format {
+	case "text":
+		e.log = slog.New(slog.NewTextHandler(w, opts))
+	case "json":
+		e.log = slog.New(slog.NewJSONHandler(w, opts))
+	default:
+		return usageError{fmt.Errorf("--log-format %q: use text or json", format)}
+	}
+	return nil
 }
 
 // usageError marks mistakes in how a command was called (exit code 2).
@@ -85,8 +105,15 @@ Start with:
 		SilenceUsage:  true,
 		SilenceErrors: true,
 		// Flags left alone on the command line come from QUARRY_<FLAG>.
-		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error { return bindEnv(cmd, os.Getenv) },
+		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
+			if err := bindEnv(cmd, os.Getenv); err != nil {
+				return err
+			}
+			return e.setLogger(e.logFormat, e.logLevel)
+		},
 	}
+	root.PersistentFlags().StringVar(&e.logFormat, "log-format", "text", "log lines as text (key=value) or json, on stderr")
+	root.PersistentFlags().StringVar(&e.logLevel, "log-level", "info", "least severe log lines shown: debug, info, warn or error")
 	root.PersistentFlags().StringVar(&e.projectFlag, "project", "",
 		"project directory whose sandbox secrets to use (default: the nearest parent holding amplify/, package.json or .git, else the current directory)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })

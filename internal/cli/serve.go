@@ -459,7 +459,20 @@ func (e *env) listenAndServe(ctx context.Context, srv *server.Server, f *serveFl
 		return err
 	}
 	e.log.Info("serving", "graphql", "http://"+ln.Addr().String()+"/graphql")
-	return srv.Serve(ctx, ln, 10*time.Second)
+	stopped := make(chan struct{})
+	defer close(stopped)
+	go func() {
+		select {
+		case <-ctx.Done():
+			e.log.Info("stopping: draining requests in flight (at most 10s), closing subscriptions with 1001")
+		case <-stopped:
+		}
+	}()
+	err = srv.Serve(ctx, ln, 10*time.Second)
+	if err == nil {
+		e.log.Info("stopped")
+	}
+	return err
 }
 
 func randomBytes(n int) []byte {
