@@ -4,8 +4,10 @@ import (
 	"context"
 	"database/sql/driver"
 	"errors"
+	"fmt"
 	"io"
 	"net"
+	"regexp"
 	"strings"
 	"syscall"
 
@@ -126,16 +128,18 @@ func queryKind(err error) (qerr.Kind, string) {
 	if errors.As(err, &pg) {
 		switch {
 		case pg.Code == "23505":
-			return qerr.Conflict, "a row with the same unique value already exists"
+			return qerr.Conflict, "a row with the same unique value already exists" + named("constraint", pg.ConstraintName)
+		case pg.Code == "23503" && strings.HasPrefix(pg.Message, "update or delete on table"):
+			return qerr.BadInput, "other rows refer to this row" + named("constraint", pg.ConstraintName)
 		case pg.Code == "23503":
-			return qerr.BadInput, "the value does not match a row it refers to"
+			return qerr.BadInput, "the value does not match a row it refers to" + named("constraint", pg.ConstraintName)
 		case pg.Code == "23502":
-			return qerr.BadInput, "a required value is missing"
+			return qerr.BadInput, "a required value is missing" + named("column", pg.ColumnName)
 		case pg.Code == "23514", strings.HasPrefix(pg.Code, "22"):
-			return qerr.BadInput, "a value is not valid for its column"
+			return qerr.BadInput, "a value is not valid for its column" + named("constraint", pg.ConstraintName) + named("column", pg.ColumnName)
 		case pg.Code == "57014":
 			return qerr.Timeout, "the statement took too long"
-		case pg.Code == "53300", pg.Code == "40001", pg.Code == "40P01", strings.HasPrefix(pg.Code, "08"):
+		case pg.Code == "53300", pg.Code == "40001", pg.Code == "40P01":
 			return qerr.Unavailable, "the database is busy"
 		}
 		return qerr.Internal, "the database reported an error"
@@ -144,13 +148,15 @@ func queryKind(err error) (qerr.Kind, string) {
 	if errors.As(err, &my) {
 		switch my.Number {
 		case 1062:
-			return qerr.Conflict, "a row with the same unique value already exists"
-		case 1451, 1452, 1216, 1217:
-			return qerr.BadInput, "the value does not match a row it refers to"
+			return qerr.Conflict, "a row with the same unique value already exists" + named("key", submatch(myKey, my.Message))
+		case 1451, 1217:
+			return qerr.BadInput, "other rows refer to this row" + named("constraint", submatch(myConstraint, my.Message))
+		case 1452, 1216:
+			return qerr.BadInput, "the value does not match a row it refers to" + named("constraint", submatch(myConstraint, my.Message))
 		case 1048, 1364:
-			return qerr.BadInput, "a required value is missing"
+			return qerr.BadInput, "a required value is missing" + named("column", submatch(myColumn, my.Message))
 		case 1264, 1265, 1292, 1366, 1406, 3819, 4025, 1411:
-			return qerr.BadInput, "a value is not valid for its column"
+			return qerr.BadInput, "a value is not valid for its column" + named("column", submatch(myColumn, my.Message))
 		case 3024, 1969:
 			return qerr.Timeout, "the statement took too long"
 		case 1040, 1205, 1213:
@@ -162,15 +168,39 @@ func queryKind(err error) (qerr.Kind, string) {
 	msg := err.Error()
 	switch {
 	case strings.Contains(msg, "UNIQUE constraint failed"), strings.Contains(msg, "(2067)"), strings.Contains(msg, "(1555)"):
-		return qerr.Conflict, "a row with the same unique value already exists"
+		return qerr.Conflict, "a row with the same unique value already exists" + named("columns", submatch(sqliteColumns, msg))
 	case strings.Contains(msg, "FOREIGN KEY constraint failed"):
-		return qerr.BadInput, "the value does not match a row it refers to"
+		return qerr.BadInput, "the value does not match a row it refers to, or other rows refer to this row"
 	case strings.Contains(msg, "NOT NULL constraint failed"):
-		return qerr.BadInput, "a required value is missing"
+		return qerr.BadInput, "a required value is missing" + named("column", submatch(sqliteColumns, msg))
 	case strings.Contains(msg, "CHECK constraint failed"), strings.Contains(msg, "datatype mismatch"):
 		return qerr.BadInput, "a value is not valid for its column"
 	case strings.Contains(msg, "database is locked"), strings.Contains(msg, "SQLITE_BUSY"):
 		return qerr.Unavailable, "the database is busy"
 	}
 	return qerr.Internal, "the database reported an error"
+}
+
+// The names a database's constraint errors carry, which clients may see:
+// which constraint, key or column, never the values.
+var (
+	myKey         = regexp.MustCompile(`for key '([^']+)'`)
+	myConstraint  = regexp.MustCompile("CONSTRAINT `([^`]+)`")
+	myColumn      = regexp.MustCompile(`[Cc]olumn '([^']+)'`)
+	sqliteColumns = regexp.MustCompile(`(?:UNIQUE|NOT NULL) constraint failed: ([\w.,"]+(?:, [\w.,"]+)*)`)
+)
+
+func submatch(re *regexp.Regexp, s string) string {
+	if m := re.FindStringSubmatch(s); m != nil {
+		return strings.TrimSpace(m[1])
+	}
+	return ""
+}
+
+// named is " (what \"name\")", or nothing without a name.
+func named(what, name string) string {
+	if name == "" {
+		return ""
+	}
+	return fmt.Sprintf(" (%s %q)", what, name)
 }

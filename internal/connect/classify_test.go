@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"io"
 	"net"
+	"strings"
 	"syscall"
 	"testing"
 
@@ -42,7 +43,7 @@ func TestOutageErrorsAreRetryable(t *testing.T) {
 		{"statement timeout", context.DeadlineExceeded, qerr.Timeout, qerr.Ambiguous, "ServiceUnavailableException", true},
 		// The server said it rolled back: the outcome is known.
 		{"serialization failure", &pgconn.PgError{Code: "40001"}, qerr.Unavailable, qerr.Unavailable, "ServiceUnavailableException", true},
-		{"unique violation", &pgconn.PgError{Code: "23505"}, qerr.Conflict, qerr.Conflict, "ConflictException", false},
+		{"unique violation", &pgconn.PgError{Code: "23505"}, qerr.Conflict, qerr.Conflict, "ConflictException", true},
 		{"SQLite busy", errors.New("database is locked (5) (SQLITE_BUSY)"), qerr.Unavailable, qerr.Unavailable, "ServiceUnavailableException", true},
 		// An error COMMIT has no reason to give: the answer was lost.
 		{"something else", errors.New("boom"), qerr.Internal, qerr.Ambiguous, "InternalFailure", false},
@@ -93,3 +94,37 @@ type timeoutError struct{}
 func (*timeoutError) Error() string   { return "i/o timeout" }
 func (*timeoutError) Timeout() bool   { return true }
 func (*timeoutError) Temporary() bool { return true }
+
+// TestConstraintMessagesNameWhichNotWhat: a broken constraint reaches the
+// client as a specific message naming the constraint, key or column, and
+// never the value the row held.
+func TestConstraintMessagesNameWhichNotWhat(t *testing.T) {
+	for _, tt := range []struct {
+		err  error
+		kind qerr.Kind
+		want string
+	}{
+		{&pgconn.PgError{Code: "23505", ConstraintName: "genre_pkey", Detail: "Key (genre_id)=(secret-value) already exists."}, qerr.Conflict,
+			`a row with the same unique value already exists (constraint "genre_pkey")`},
+		{&pgconn.PgError{Code: "23503", ConstraintName: "album_artist_fk", Message: `insert or update on table "album" violates foreign key constraint "album_artist_fk"`}, qerr.BadInput,
+			`the value does not match a row it refers to (constraint "album_artist_fk")`},
+		{&pgconn.PgError{Code: "23503", ConstraintName: "album_artist_fk", Message: `update or delete on table "artist" violates foreign key constraint "album_artist_fk" on table "album"`}, qerr.BadInput,
+			`other rows refer to this row (constraint "album_artist_fk")`},
+		{&pgconn.PgError{Code: "23502", ColumnName: "title"}, qerr.BadInput, `a required value is missing (column "title")`},
+		{&mysql.MySQLError{Number: 1062, Message: "Duplicate entry 'secret-value' for key 'genre.PRIMARY'"}, qerr.Conflict,
+			`a row with the same unique value already exists (key "genre.PRIMARY")`},
+		{&mysql.MySQLError{Number: 1451, Message: "Cannot delete or update a parent row: a foreign key constraint fails (`db`.`album`, CONSTRAINT `album_artist_fk` FOREIGN KEY (`artist_id`) REFERENCES `artist` (`artist_id`))"}, qerr.BadInput,
+			`other rows refer to this row (constraint "album_artist_fk")`},
+		{&mysql.MySQLError{Number: 1048, Message: "Column 'title' cannot be null"}, qerr.BadInput, `a required value is missing (column "title")`},
+		{errors.New("constraint failed: UNIQUE constraint failed: genre.genre_id (2067)"), qerr.Conflict,
+			`a row with the same unique value already exists (columns "genre.genre_id")`},
+	} {
+		q := QueryError(tt.err)
+		if got := qerr.ClientMessage(q, false); qerr.KindOf(q) != tt.kind || got != tt.want {
+			t.Errorf("%v: %s %q, want %s %q", tt.err, qerr.KindOf(q), got, tt.kind, tt.want)
+		}
+		if strings.Contains(qerr.ClientMessage(q, false), "secret-value") {
+			t.Errorf("%v: the value reached the client", tt.err)
+		}
+	}
+}

@@ -92,6 +92,9 @@ var shown = map[Kind]bool{
 	BadRequest: true, Validation: true, Unauthorized: true, Forbidden: true,
 	TooLarge: true, Unsupported: true, Throttled: true, Conditional: true, NotFound: true,
 	Ambiguous: true, Unavailable: true, Timeout: true,
+	// A constraint the write broke: the message names the constraint, key
+	// or column, never a value.
+	Conflict: true, BadInput: true,
 }
 
 // ErrorType is the AppSync errorType the client sees for a kind.
@@ -127,13 +130,13 @@ func ClientMessage(err error, debug bool) string {
 		}
 		return GenericMessage
 	}
-	if shown[e.Kind] {
-		return e.Msg
-	}
 	if debug {
 		if e.Cause != nil {
 			return e.Msg + ": " + e.Cause.Error()
 		}
+		return e.Msg
+	}
+	if shown[e.Kind] {
 		return e.Msg
 	}
 	return GenericMessage

@@ -13,8 +13,11 @@ func TestClientMessage(t *testing.T) {
 		debug bool
 		want  string
 	}{
-		{Wrap(Conflict, "a row with this key exists", dbErr), false, GenericMessage},
+		// A constraint's kind says which, never the value: shown whatever the mode.
+		{Wrap(Conflict, "a row with this key exists", dbErr), false, "a row with this key exists"},
 		{Wrap(Conflict, "a row with this key exists", dbErr), true, `a row with this key exists: duplicate key value violates unique constraint "artist_pkey"`},
+		{Wrap(Internal, "the database reported an error", dbErr), false, GenericMessage},
+		{Wrap(Internal, "the database reported an error", dbErr), true, `the database reported an error: duplicate key value violates unique constraint "artist_pkey"`},
 		{New(Validation, "Variable $id of type Int! was not provided."), false, "Variable $id of type Int! was not provided."},
 		{fmt.Errorf("wrapped: %w", New(Unauthorized, "Valid authorization header not provided.")), false, "Valid authorization header not provided."},
 		{errors.New("boom"), false, GenericMessage},
