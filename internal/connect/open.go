@@ -71,6 +71,9 @@ func Open(ctx context.Context, cfg *Config, opts Options) (*DB, error) {
 	out := &DB{Engine: cfg.Engine, SQL: db, Config: cfg}
 	if err := db.PingContext(pctx); err != nil {
 		db.Close()
+		if wrong := wrongProtocol(ctx, cfg, err); wrong != nil {
+			return nil, wrong
+		}
 		return nil, classify(cfg, err)
 	}
 	if err := out.readVersion(pctx); err != nil {
