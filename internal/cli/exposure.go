@@ -21,6 +21,7 @@ type exposureFlags struct {
 	introspection bool
 	corsOrigins   []string
 	metricsAddr   string
+	accessLog     bool
 }
 
 func addExposureFlags(fs *pflag.FlagSet, x *exposureFlags, dev bool) {
@@ -31,6 +32,7 @@ func addExposureFlags(fs *pflag.FlagSet, x *exposureFlags, dev bool) {
 	if !dev {
 		where = "nowhere"
 	}
+	fs.BoolVar(&x.accessLog, "access-log", false, "log one line per GraphQL request: request id, operation, outcome, errors, rows read, duration")
 	fs.StringVar(&x.metricsAddr, "metrics-addr", "", "address to serve Prometheus /metrics on, apart from the API (127.0.0.1:9090); default: "+where)
 }
 
@@ -39,6 +41,7 @@ func (f *serveFlags) configure(srv *server.Server) {
 	f.limits.applyServer(srv)
 	srv.GraphiQL = f.exposure.graphiql
 	srv.CORSOrigins = f.exposure.corsOrigins
+	srv.AccessLog = f.exposure.accessLog
 	srv.MetricsOnMain = f.dev && f.exposure.metricsAddr == ""
 }
 

@@ -26,6 +26,9 @@ func WithBudget(ctx context.Context, b *Budget) context.Context {
 	return context.WithValue(ctx, budgetKey{}, b)
 }
 
+// Rows is how many rows the request has read so far.
+func (b *Budget) Rows() int { return b.rows }
+
 // Spent reports, once the budget is used up, the error every later
 // statement of the request would end with, so that they are not run.
 func (b *Budget) Spent() error { return b.check() }

@@ -82,6 +82,9 @@ type Response struct {
 	Errors []Error         `json:"errors,omitempty"`
 	// Operation names the root fields served, for metrics and logs.
 	Operation string `json:"-"`
+	// Rows counts the rows the request read (root lists), for the access
+	// log.
+	Rows int `json:"-"`
 }
 
 // Serve runs one request for the caller id. It never returns a Go error:
@@ -202,7 +205,7 @@ func (e *Engine) Serve(ctx context.Context, req Request, requestID string, id au
 	}
 	out.WriteByte('}')
 	t("run")
-	return Response{Data: out.Bytes(), Errors: errs, Operation: name}
+	return Response{Data: out.Bytes(), Errors: errs, Operation: name, Rows: budget.Rows()}
 }
 
 // run compiles and executes one root field and returns its JSON value,

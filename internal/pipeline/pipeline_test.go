@@ -100,6 +100,17 @@ func TestListPagesWithoutGapsOrRepeats(t *testing.T) {
 	}
 }
 
+// TestResponseCountsRows: the access log's row count is the rows the
+// request read.
+func TestResponseCountsRows(t *testing.T) {
+	e, _ := chinookEngine(t)
+	resp := e.Serve(context.Background(), Request{Query: `{ a: listAlbums(limit: 7) { items { title } } b: listArtists(limit: 3) { items { name } } }`}, "test", auth.Identity{Provider: auth.ProviderAPIKey})
+	// A page reads one row past its limit, to know whether another follows.
+	if len(resp.Errors) > 0 || resp.Rows != 8+4 {
+		t.Errorf("rows %d, errors %+v; want 12", resp.Rows, resp.Errors)
+	}
+}
+
 func TestForgedNextTokenIsRefused(t *testing.T) {
 	e, _ := chinookEngine(t)
 	_, errs := serve(t, e, listAlbums, `{"limit": 2, "nextToken": "eyJhIjpbMV0sInEiOiJ4In0.AAAAAAAAAAAAAAAAAAAAAA"}`)

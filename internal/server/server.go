@@ -81,6 +81,9 @@ type Server struct {
 	// CORSOrigins lists the origins browsers may call the API from; empty
 	// allows any (the API authenticates by header, never by cookie).
 	CORSOrigins []string
+	// AccessLog logs one line per GraphQL request: id, operation, outcome,
+	// errors, rows read, duration.
+	AccessLog bool
 }
 
 // New returns a server for engine, accepting the credentials authn
@@ -300,8 +303,13 @@ func (s *Server) graphql(w http.ResponseWriter, r *http.Request) {
 	if len(resp.Errors) > 0 {
 		status = "error"
 	}
+	took := time.Since(start)
 	s.metrics.requests.WithLabelValues(op, status).Inc()
-	s.metrics.latency.WithLabelValues(op).Observe(time.Since(start).Seconds())
+	s.metrics.latency.WithLabelValues(op).Observe(took.Seconds())
+	if s.AccessLog {
+		s.log.Info("request", "request_id", id, "operation", resp.Operation, "status", status,
+			"errors", len(resp.Errors), "rows", resp.Rows, "duration", took.Round(time.Microsecond).String())
+	}
 }
 
 // readBody reads a request body within the size and time limits, or says
