@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"sync/atomic"
 	"time"
 
 	"github.com/quarrydata/quarry/internal/connect"
@@ -76,6 +77,9 @@ type Executor struct {
 	slots chan struct{}
 	// outage knows whether the database is reachable.
 	outage outage
+	// waiting counts requests queued for a slot now; waits and waitedNs
+	// count those that queued, and for how long in all (metrics).
+	waiting, waits, waitedNs atomic.Int64
 	// Observe, when set, receives the SQL text of every statement sent to
 	// the database, once per statement, just before it runs. It lets a test
 	// count what one request costs (the N+1 guard). It is called from
@@ -103,6 +107,12 @@ func (x *Executor) Reachable() bool { return !x.outage.isDown() }
 // InUse reports how many slots are taken, for metrics.
 func (x *Executor) InUse() int { return len(x.slots) }
 
+// Waiting reports how many requests are queued for a slot now, and since
+// the executor started how many queued and for how long in all.
+func (x *Executor) Waiting() (now int, waits int64, waited time.Duration) {
+	return int(x.waiting.Load()), x.waits.Load(), time.Duration(x.waitedNs.Load())
+}
+
 // acquire takes a slot or fails as busy after QueueWait.
 func (x *Executor) acquire(ctx context.Context) (release func(), err error) {
 	// A free slot needs no timer: most requests find one.
@@ -120,6 +130,13 @@ func (x *Executor) acquire(ctx context.Context) (release func(), err error) {
 	}
 	t := time.NewTimer(x.opts.QueueWait)
 	defer t.Stop()
+	start := time.Now()
+	x.waiting.Add(1)
+	defer func() {
+		x.waiting.Add(-1)
+		x.waits.Add(1)
+		x.waitedNs.Add(int64(time.Since(start)))
+	}()
 	select {
 	case x.slots <- struct{}{}:
 		return x.release, nil

@@ -45,6 +45,10 @@ func TestBusyInsteadOfTooManyConnections(t *testing.T) {
 			if d := time.Since(start); d > 500*time.Millisecond {
 				t.Errorf("waited %v, want about the 100ms queue wait", d)
 			}
+			// The pool's metrics saw the wait.
+			if now, waits, waited := x.Waiting(); now != 0 || waits != 1 || waited < 90*time.Millisecond {
+				t.Errorf("Waiting() = %d, %d, %v; want 0 queued now, 1 wait of about 100ms", now, waits, waited)
+			}
 			wg.Wait()
 		})
 	}

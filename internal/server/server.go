@@ -103,6 +103,11 @@ func New(engine *pipeline.Engine, authn *auth.Authenticator, log *slog.Logger) *
 			return 0
 		}
 		return 1
+	}, func() (int, int64, time.Duration) {
+		if e := s.engine.Load(); e != nil && e.Exec != nil {
+			return e.Exec.Waiting()
+		}
+		return 0, 0, 0
 	})
 	s.Realtime = &realtime.Server{Hub: realtime.NewHub(), Log: log,
 		Engine: func() *pipeline.Engine { return s.engine.Load() },
@@ -409,7 +414,7 @@ type metrics struct {
 	slowBodies prometheus.Counter
 }
 
-func newMetrics(inUse, reachable func() float64) *metrics {
+func newMetrics(inUse, reachable func() float64, wait func() (int, int64, time.Duration)) *metrics {
 	m := &metrics{
 		reg: prometheus.NewRegistry(),
 		requests: prometheus.NewCounterVec(prometheus.CounterOpts{
@@ -432,6 +437,15 @@ func newMetrics(inUse, reachable func() float64) *metrics {
 	})
 	build.Set(1)
 	m.reg.MustRegister(m.requests, m.latency, m.refused, m.slowBodies, build,
+		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
+			Name: "quarry_pool_waiting", Help: "Requests queued for a database connection now.",
+		}, func() float64 { n, _, _ := wait(); return float64(n) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "quarry_pool_waits_total", Help: "Requests that queued for a database connection.",
+		}, func() float64 { _, n, _ := wait(); return float64(n) }),
+		prometheus.NewCounterFunc(prometheus.CounterOpts{
+			Name: "quarry_pool_wait_seconds_total", Help: "Time requests spent queued for a database connection, in all.",
+		}, func() float64 { _, _, d := wait(); return d.Seconds() }),
 		prometheus.NewGaugeFunc(prometheus.GaugeOpts{
 			Name: "quarry_pool_in_use", Help: "Database connections in use by requests.",
 		}, inUse),
