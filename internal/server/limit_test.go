@@ -115,8 +115,44 @@ func TestConnectionsPerAddressAreBounded(t *testing.T) {
 	}
 	extra.Close()
 	held[0].Close()
-	time.Sleep(100 * time.Millisecond)
-	answeredMeanwhile(t, url, time.Second)
+	// The server sees the close when its read ends: wait until a new
+	// connection is kept rather than sleep a guessed time.
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		c, err := net.Dial("tcp", addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		_ = c.SetReadDeadline(time.Now().Add(100 * time.Millisecond))
+		_, err = c.Read(make([]byte, 1))
+		c.Close()
+		if ne, ok := err.(net.Error); ok && ne.Timeout() {
+			break // kept open: the slot is free
+		}
+		if time.Now().After(deadline) {
+			t.Fatal("closing a connection did not free its slot")
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+	// And a request is served on the freed slot (once the probe's own
+	// connection is counted out).
+	for deadline := time.Now().Add(5 * time.Second); ; {
+		client := &http.Client{Transport: &http.Transport{DisableKeepAlives: true}}
+		req, _ := http.NewRequest(http.MethodPost, url+"/graphql", strings.NewReader(`{"query": "{ __typename }"}`))
+		req.Header.Set("x-api-key", "k")
+		resp, err := client.Do(req)
+		if err == nil {
+			raw, _ := io.ReadAll(resp.Body)
+			resp.Body.Close()
+			if resp.StatusCode != 200 || !strings.Contains(string(raw), `"Query"`) {
+				t.Errorf("normal request: %d %s", resp.StatusCode, raw)
+			}
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("no request served on the freed slot: %v", err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 	for _, c := range held[1:] {
 		c.Close()
 	}
