@@ -164,6 +164,13 @@ func (e *env) build(ctx context.Context, f *serveFlags, tokens *plan.Tokens) (*b
 	if err != nil {
 		return fail(err)
 	}
+	warnings, err := checkCustomSQL(ctx, db, compiler, s)
+	if err != nil {
+		return fail(err)
+	}
+	for _, w := range warnings {
+		e.log.Warn(w)
+	}
 	x := exec.New(db.SQL, e.execOptions(f))
 	x.Observe = f.observeSQL
 	eng := &pipeline.Engine{

@@ -107,11 +107,41 @@ func (b *Builder) custom(op *schema.Operation, kind api.Kind, f *ast.Field, args
 	if strings.TrimSpace(op.SQL) == "" {
 		return nil, qerr.New(qerr.Misconfig, what+" has no SQL")
 	}
-	c := &Custom{Op: op, Mutation: kind == api.CustomMutation}
+	c, err := split(op, b.API.IR.Database.Engine, kind == api.CustomMutation, values, what)
+	if err != nil {
+		return nil, err
+	}
+	ret, err := b.shape(op.Returns, f, vars, what)
+	if err != nil {
+		return nil, err
+	}
+	c.Return = ret
+	return c, nil
+}
+
+// CustomStatement is op's statement with every placeholder bound to NULL,
+// for checking the statement against the database (prepare, not run)
+// when the schema is built rather than on its first request.
+func CustomStatement(op *schema.Operation, engine string, mutation bool) (*Custom, error) {
+	values := map[string]any{}
+	for _, a := range op.Args {
+		values[a.Name] = nil
+	}
+	what := "custom query " + op.Name
+	if mutation {
+		what = "custom mutation " + op.Name
+	}
+	return split(op, engine, mutation, values, what)
+}
+
+// split cuts op's SQL at its :name placeholders and puts values in their
+// places.
+func split(op *schema.Operation, engine string, mutation bool, values map[string]any, what string) (*Custom, error) {
+	c := &Custom{Op: op, Mutation: mutation}
 	// Placeholders are found by the same rules the schema check used, so
 	// a :name inside a literal, a comment or a :: cast stays text.
 	last := 0
-	for _, p := range sdl.Placeholders(op.SQL, b.API.IR.Database.Engine) {
+	for _, p := range sdl.Placeholders(op.SQL, engine) {
 		v, ok := values[p.Name] // every argument has an entry, nil when left out
 		if !ok {
 			// The SDL front end refuses these at load; an IR built another
@@ -124,11 +154,6 @@ func (b *Builder) custom(op *schema.Operation, kind api.Kind, f *ast.Field, args
 		last = p.Offset + 1 + len(p.Name)
 	}
 	c.Text = append(c.Text, trimStatementEnd(op.SQL[last:]))
-	ret, err := b.shape(op.Returns, f, vars, what)
-	if err != nil {
-		return nil, err
-	}
-	c.Return = ret
 	return c, nil
 }
 
