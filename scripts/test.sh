@@ -5,7 +5,9 @@
 # Node packages the tests use, then runs gofmt, go vet, staticcheck,
 # go test -race ./... (the fault tests in internal/faulttest start their own
 # database servers) and every fuzz target for a few seconds. Set QUARRY_TEST_POSTGRES_URL / QUARRY_TEST_MYSQL_URL
-# to use other servers (then nothing is installed or started).
+# to use other servers (then nothing is installed or started). Before changing
+# the machine it lists the changes and asks (y/N); CI=true or QUARRY_TEST_YES=1
+# allow them without asking, and without a terminal it refuses instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -23,6 +25,40 @@ wait_for() { # port, name
 }
 
 command -v go >/dev/null || { echo "Go is not installed: install Go 1.26 or newer (https://go.dev/doc/install)" >&2; exit 1; }
+
+# Every change to the machine below is listed first and asked for (outside
+# CI, unless QUARRY_TEST_YES=1); when the services are already reachable
+# and the tools installed, nothing is changed and nothing asked.
+changes=()
+if [ -z "${QUARRY_TEST_POSTGRES_URL:-}" ] && ! reachable 5432; then
+  command -v pg_ctlcluster >/dev/null || changes+=("apt-get install postgresql")
+  changes+=("PostgreSQL: add 'host all all 127.0.0.1/32 trust' and 'host all all ::1/128 trust' at the top of pg_hba.conf (any local user connects over TCP without a password), create cluster main if there is none, start it")
+fi
+command -v pgbouncer >/dev/null || [ -x /usr/sbin/pgbouncer ] || changes+=("apt-get install pgbouncer")
+if [ -z "${QUARRY_TEST_MYSQL_URL:-}" ] && ! reachable 3306; then
+  command -v mariadbd >/dev/null || [ -x /usr/sbin/mariadbd ] || changes+=("apt-get install mariadb-server")
+  changes+=("MariaDB: start mariadbd, and empty the password of root@localhost (ALTER USER 'root'@'localhost' ... PASSWORD(''), so root connects over TCP without one)")
+fi
+if [ -z "${QUARRY_TEST_NATS:-}" ] && ! reachable 4222; then
+  command -v nats-server >/dev/null || [ -x /usr/sbin/nats-server ] || changes+=("apt-get install nats-server")
+  changes+=("NATS: start nats-server on 127.0.0.1:4222 with JetStream, storing in /var/lib/nats-server")
+fi
+command -v chromium >/dev/null || changes+=("apt-get install chromium")
+{ command -v node >/dev/null && command -v npm >/dev/null; } || changes+=("apt-get install nodejs npm")
+if [ ${#changes[@]} -gt 0 ] && [ "${CI:-}" != true ] && [ "${QUARRY_TEST_YES:-}" != 1 ]; then
+  echo "To run the tests, scripts/test.sh would change this machine$([ "$(id -u)" = 0 ] || echo ' (with sudo)'):" >&2
+  printf '  - %s\n' "${changes[@]}" >&2
+  own="or point QUARRY_TEST_POSTGRES_URL and QUARRY_TEST_MYSQL_URL at servers of your own (and run NATS with -js on 127.0.0.1:4222)"
+  if [ ! -t 0 ]; then
+    echo "Not asking, as standard input is not a terminal: nothing was changed. Run again with QUARRY_TEST_YES=1 (CI=true does the same) to allow these changes, $own." >&2
+    exit 1
+  fi
+  read -r -p "Make these changes? [y/N] " answer
+  case "$answer" in
+    y | Y | yes | Yes | YES) ;;
+    *) echo "Nothing was changed. To run the tests, allow the changes (QUARRY_TEST_YES=1 skips this question), $own." >&2; exit 1 ;;
+  esac
+fi
 
 if [ -z "${QUARRY_TEST_POSTGRES_URL:-}" ] && ! reachable 5432; then
   log "starting PostgreSQL"

@@ -12,8 +12,27 @@ type Version struct {
 	Version, Revision, Go string
 }
 
-// BuildVersion reads the binary's build information.
+// stampedVersion and stampedRevision are set by release builds (the
+// Dockerfile, .goreleaser.yaml) with
+// -ldflags "-X github.com/quarrydata/quarry/internal/server.stampedVersion=v1.2.3 -X ...stampedRevision=<commit>",
+// because those build without the Git checkout that the build information
+// would otherwise take them from. They are never assigned at run time.
+var stampedVersion, stampedRevision string
+
+// BuildVersion reads the binary's build information, preferring what a
+// release build stamped.
 func BuildVersion() Version {
+	v := buildInfoVersion()
+	if stampedVersion != "" {
+		v.Version = stampedVersion
+	}
+	if stampedRevision != "" {
+		v.Revision = stampedRevision
+	}
+	return v
+}
+
+func buildInfoVersion() Version {
 	v := Version{Version: "(devel)", Revision: "unknown", Go: runtime.Version()}
 	info, ok := debug.ReadBuildInfo()
 	if !ok {
