@@ -1,106 +1,143 @@
 // Quarry's evaluator for amplify/data/resource.ts. Run as
-//   node loader.mjs <project dir> <data dir> <work dir>
-// It transpiles every .ts file of the data dir with the project's own
-// `typescript`, points '@aws-amplify/backend' at a light stand-in (the real
-// package pulls in the AWS CDK), imports resource.ts, and calls the real
-// @aws-amplify/data-schema transform() on the schema defineData was given.
-// It prints one JSON object: {ok: true, sdl, database, authorizationModes}
-// or {ok: false, file, line, column, message}.
+//   node --enable-source-maps loader.mjs <project dir> <data dir> <module>
+// where <module> is resource.ts and its local imports, compiled by Quarry
+// (esbuild, in Go) into one ES module with an inline source map, with
+// '@aws-amplify/backend' already replaced by a light stand-in. It imports
+// the module and calls the real @aws-amplify/data-schema transform() on
+// the schema defineData was given. It prints one JSON object:
+// {ok: true, parts, authorizationModes} or
+// {ok: false, message, file, line, column, model}, where file is absolute.
+import { realpathSync } from "node:fs";
 import { createRequire } from "node:module";
-import { mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { join, resolve } from "node:path";
-import { pathToFileURL } from "node:url";
+import { join, resolve, sep } from "node:path";
+import { fileURLToPath, pathToFileURL } from "node:url";
 
-const [projectDir, dataDir, workDir] = process.argv.slice(2);
+const [projectDir, dataDirArg, modulePath] = process.argv.slice(2);
+const dataDir = resolve(dataDirArg);
+const resourceTS = join(dataDir, "resource.ts");
 const out = (v) => process.stdout.write(JSON.stringify(v) + "\n");
-const requireFromProject = createRequire(join(resolve(projectDir), "package.json"));
 
-function fail(message, file, line, column) {
-  out({ ok: false, message, file, line, column });
+function fail(message, place = {}) {
+  out({ ok: false, message, file: place.file ?? resourceTS, line: place.line ?? 0, column: place.column ?? 0, model: place.model ?? "" });
   process.exit(0);
 }
 
-// TypeScript to JavaScript: the project's typescript (5.x has the
-// transpileModule API; 7.x, the native compiler, has no JavaScript API),
-// else Node's own type stripping (Node 22.13+).
-let transpile;
-try {
-  const ts = requireFromProject("typescript");
-  if (typeof ts.transpileModule === "function") {
-    transpile = (path, text) => {
-      const result = ts.transpileModule(text, {
-        compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 },
-        fileName: path,
-        reportDiagnostics: true,
-      });
-      for (const d of result.diagnostics ?? []) {
-        const { line, character } = d.file.getLineAndCharacterOfPosition(d.start ?? 0);
-        fail(ts.flattenDiagnosticMessageText(d.messageText, "\n"), path, line + 1, character + 1);
-      }
-      return result.outputText;
-    };
+const messageOf = (e) => String((e && e.message) || e);
+
+// The user's own files: the project's, not its node_modules nor Quarry's
+// work folder (this loader). A symlinked project may be named by either
+// path.
+const projects = [...new Set([resolve(projectDir), realpathSync(resolve(projectDir))])];
+const isUserFile = (file) => !file.includes(sep + "node_modules" + sep) &&
+  projects.some((p) => file.startsWith(p + sep) && !file.startsWith(join(p, ".quarry") + sep));
+
+// userFrame is the first stack frame in the user's own files, mapped back
+// to the .ts by Node's --enable-source-maps: an error thrown inside
+// data-schema is reported at the user's call that led to it.
+function userFrame(e) {
+  for (const line of String((e && e.stack) || "").split("\n")) {
+    const m = /\(?((?:file:\/\/)?\/[^\s()]*?):(\d+):(\d+)\)?\s*$/.exec(line.trim());
+    if (!m) continue;
+    let file = m[1];
+    try {
+      file = file.startsWith("file://") ? fileURLToPath(file) : file;
+    } catch {
+      continue;
+    }
+    if (isUserFile(file)) {
+      return { file, line: Number(m[2]), column: Number(m[3]) };
+    }
   }
-} catch {
-  // no typescript package: try Node's below
+  return {};
 }
-if (!transpile) {
-  const nodeModule = await import("node:module");
-  if (typeof nodeModule.stripTypeScriptTypes === "function") {
-    transpile = (path, text) => {
-      try {
-        return nodeModule.stripTypeScriptTypes(text, { mode: "transform" });
-      } catch (e) {
-        fail(String(e && e.message || e), path);
-      }
-    };
-  } else {
-    fail("cannot read TypeScript here: run `npm install --save-dev typescript@5` in " + projectDir +
-      " (TypeScript 7 has no JavaScript API; Node 22.13 or newer can also strip types itself)");
-  }
-}
+
 try {
-  requireFromProject.resolve("@aws-amplify/data-schema");
+  createRequire(join(resolve(projectDir), "package.json")).resolve("@aws-amplify/data-schema");
 } catch {
-  fail("the project has no `@aws-amplify/data-schema` package: run `npm install @aws-amplify/data-schema` in " + projectDir);
+  fail("the project has no `@aws-amplify/data-schema` package: run `npm install @aws-amplify/data-schema` in " + resolve(projectDir));
 }
 
-// The stand-in for '@aws-amplify/backend': `a` from data-schema, a
-// defineData that keeps what it was given, and secret() naming a secret of
-// Quarry's store. The work dir is inside the project, so bare imports
-// resolve to the project's packages, each loaded once (two copies of
-// data-schema would not recognise each other's fields).
-mkdirSync(workDir, { recursive: true });
-// A name no ordinary .ts file of the data folder turns into.
-const backend = join(workDir, "__quarry_backend__.mjs");
-writeFileSync(backend, `export { a } from "@aws-amplify/data-schema";
-export const defineData = (props) => ({ __quarryData: true, props });
-export function secret(name) {
-  return { __quarrySecret: name, name, resolve() { return { name }; }, resolvePath() { return { branchSecretPath: name, sharedSecretPath: name }; } };
-}
-`);
-
-// Transpile every .ts file; syntax errors stop here, with their place.
-for (const name of readdirSync(dataDir).filter((n) => n.endsWith(".ts") && !n.endsWith(".d.ts"))) {
-  const path = join(dataDir, name);
-  const js = transpile(path, readFileSync(path, "utf8"))
-    .replace(/from\s+(['"])@aws-amplify\/backend\1/g, `from ${JSON.stringify(pathToFileURL(backend).href)}`)
-    .replace(/from\s+(['"])(\.{1,2}\/[^'"]+?)(\.js|\.ts)?\1/g, (m, q, p) => `from ${q}${p}.mjs${q}`);
-  writeFileSync(join(workDir, name.replace(/\.ts$/, ".mjs")), js);
-}
-
-// Evaluate: a runtime error names the place in resource.ts (transpiling
-// keeps the lines).
 let mod;
 try {
-  mod = await import(pathToFileURL(join(workDir, "resource.mjs")).href);
+  mod = await import(pathToFileURL(modulePath).href);
 } catch (e) {
-  const m = String(e && e.stack || e).match(/\/([^/\s]+)\.mjs:(\d+):(\d+)/);
-  if (m) fail(String(e && e.message || e), join(dataDir, m[1] + ".ts"), Number(m[2]), Number(m[3]));
-  fail(String(e && e.message || e), join(dataDir, "resource.ts"));
+  fail(messageOf(e), userFrame(e));
 }
 const data = Object.values(mod).find((v) => v && v.__quarryData);
-if (!data) fail("resource.ts exports no defineData({ schema }) (write `export const data = defineData({ schema, ... })`)", join(dataDir, "resource.ts"));
+if (!data) fail("resource.ts exports no defineData({ schema }) (write `export const data = defineData({ schema, ... })`)");
 const { schema, authorizationModes } = data.props;
+
+// Rules are builders holding their data under a private symbol.
+const ruleData = (r) => {
+  const sym = r && Object.getOwnPropertySymbols(r).find((s) => s.description === "data");
+  return sym ? r[sym] : r || {};
+};
+
+// fieldRule finds the model whose authorization rule names field (an owner
+// or group field): data-schema's "Field x isn't defined." names no model.
+function fieldRule(s, field) {
+  const types = (s && s.data && s.data.types) || {};
+  const schemaAuth = (s && s.data && s.data.authorization) || [];
+  for (const [model, def] of Object.entries(types)) {
+    const d = def && def.data;
+    if (!d || !d.fields || !d.identifier) continue; // not a model
+    const rules = (d.authorization && d.authorization.length ? d.authorization : schemaAuth).slice();
+    for (const f of Object.values(d.fields)) rules.push(...((f && f.data && f.data.authorization) || []));
+    const rule = rules.map(ruleData).find((r) => r.groupOrOwnerField === field);
+    if (rule) return { model, table: d.originalName || model, rule, fields: d.fields };
+  }
+  return null;
+}
+
+// fieldNamed reads the field data-schema's message is about, and whether
+// it is missing (else its type conflicts with what a rule needs).
+function fieldNamed(message) {
+  let m = /^Field (\S+) (isn't defined|defined twice with conflicting definitions)\.$/.exec(message);
+  if (m) return { field: m[1], missing: m[2] === "isn't defined" };
+  m = /^Implicit field (\S+) conflicts with the explicit field definition\.$/.exec(message);
+  return m ? { field: m[1], missing: false } : null;
+}
+
+// explain rewrites data-schema's messages about an owner or group field
+// into one naming the model, the table and the fix.
+function explain(s, message) {
+  const named = fieldNamed(message);
+  if (!named) return null;
+  const { field, missing } = named;
+  const found = fieldRule(s, field);
+  if (!found) return null;
+  const { model, table, rule, fields } = found;
+  // a.model()s of a.schema() are Quarry's managed models, not tables.
+  const db = s.data && s.data.configuration && s.data.configuration.database;
+  const sql = Boolean(db) && db.engine !== "dynamodb";
+  const place = sql ? `column "${field}" of table ${table}` : `field "${field}" of model ${model}`;
+  const group = rule.strategy === "groups";
+  const many = Boolean(rule.multiOwner);
+  const builder = group ? (many ? "groupsDefinedIn" : "groupDefinedIn") : (many ? "ownersDefinedIn" : "ownerDefinedIn");
+  const call = !group && !many && field === "owner" ? "allow.owner()" : `allow.${builder}(${JSON.stringify(field)})`;
+  const holds = group ? (many ? "the groups allowed" : "the group allowed") : (many ? "its owners" : "its owner");
+  const type = many ? "a list of strings" : "a string";
+  const isText = (f) => f && f.data && ["String", "ID", "AWSEmail"].includes(f.data.fieldType);
+  const candidates = Object.entries(fields)
+    .filter(([, f]) => isText(f) && Boolean(f.data.array) === many)
+    .map(([name]) => name);
+  const alternative = `name an existing ${sql ? "column" : "field"} with allow.${builder}(${JSON.stringify(group ? "allowed_groups" : "created_by")})` +
+    (candidates.length ? ` (${many ? "the string-list" : "the text"} ${sql ? `columns of ${table}` : `fields of ${model}`}: ${candidates.join(", ")})` : "");
+  if (missing) {
+    return `model ${model}: ${call} needs a field "${field}" holding ${holds} (${type}), and table ${table} has no column "${field}": ` +
+      `add the column to the table and run \`quarry generate schema-from-database\` again, or ${alternative}`;
+  }
+  // The column exists with another type: one value where a list is
+  // wanted, or the other way round, has a rule of its own.
+  const column = fields[field];
+  let fix = alternative;
+  if (isText(column) && Boolean(column.data.array) !== many) {
+    const other = group ? (many ? "groupDefinedIn" : "groupsDefinedIn") : (many ? "ownerDefinedIn" : "ownersDefinedIn");
+    fix = `use allow.${other}(${JSON.stringify(field)}) for ${column.data.array ? "a list" : "one value"} per row, or ${alternative}`;
+  }
+  const has = column && column.data ? (column.data.array ? `[${column.data.fieldType}]` : column.data.fieldType) : "another type";
+  return `model ${model}: ${call} keeps ${holds} in field "${field}", which must be ${type}, but ${place} has type ${has}: ${fix}`;
+}
 
 // a.combine([...]) holds several schemas; SQL schemas carry their database.
 const schemas = schema && Array.isArray(schema.schemas) ? schema.schemas : [schema];
@@ -110,7 +147,11 @@ for (const s of schemas) {
   try {
     t = s.transform();
   } catch (e) {
-    fail("transform(): " + String(e && e.message || e), join(dataDir, "resource.ts"));
+    const message = messageOf(e);
+    const explained = explain(s, message);
+    const frame = userFrame(e);
+    if (explained) fail(explained, { ...frame, model: fieldRule(s, fieldNamed(message).field).model });
+    fail("transform(): " + message, frame);
   }
   const db = s.data && s.data.configuration && s.data.configuration.database;
   parts.push({

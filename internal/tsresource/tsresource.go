@@ -1,10 +1,15 @@
 // Package tsresource is the TypeScript front end: it evaluates
 // amplify/data/resource.ts (and the schema.sql.ts it imports) with Node
 // and the project's own @aws-amplify/data-schema package, whose
-// transform() writes the SDL the sdl package reads. The project needs only
-// Node and `npm install`: '@aws-amplify/backend', which pulls in the AWS
-// CDK, is replaced by a light stand-in (defineData keeps its argument,
-// secret('NAME') names a secret of Quarry's store).
+// transform() writes the SDL the sdl package reads. Quarry compiles the
+// TypeScript itself (esbuild), so the project needs only Node and
+// @aws-amplify/data-schema, whatever TypeScript it has or lacks:
+// '@aws-amplify/backend', which pulls in the AWS CDK, is replaced by a
+// light stand-in (defineData keeps its argument, secret('NAME') names a
+// secret of Quarry's store).
+//
+// Build freezes the result into resource.built.graphql, which
+// LoadBuilt reads without Node, so production needs none.
 package tsresource
 
 import (
@@ -17,6 +22,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"sort"
 	"strconv"
 	"strings"
@@ -54,69 +60,114 @@ func (e *Error) Error() string {
 	return e.Message
 }
 
+// dbPart is the database of one SQL schema, as the loader reports it.
+type dbPart struct {
+	Engine              string `json:"engine"`
+	Identifier          string `json:"identifier"`
+	ConnectionURISecret string `json:"connectionUriSecret"`
+	SSLCertSecret       string `json:"sslCertSecret"`
+}
+
 type result struct {
 	OK      bool   `json:"ok"`
 	Message string `json:"message"`
 	File    string `json:"file"`
 	Line    int    `json:"line"`
 	Column  int    `json:"column"`
-	Parts   []struct {
-		SDL      string `json:"sdl"`
-		Database *struct {
-			Engine              string `json:"engine"`
-			Identifier          string `json:"identifier"`
-			ConnectionURISecret string `json:"connectionUriSecret"`
-			SSLCertSecret       string `json:"sslCertSecret"`
-		} `json:"database"`
+	// Model is the model a transform() error is about, when known.
+	Model string `json:"model"`
+	Parts []struct {
+		SDL      string  `json:"sdl"`
+		Database *dbPart `json:"database"`
 	} `json:"parts"`
 	AuthorizationModes map[string]any `json:"authorizationModes"`
 }
 
+// Evaluation is what resource.ts stands for.
+type Evaluation struct {
+	// Files are the schema files: a data-source file
+	// (`extend schema @database(...)`) and the transform() SDL with the
+	// authorization modes, named after resource.ts so problems point there.
+	Files []sdl.File
+	// Inputs are the local files resource.ts was built from (itself and
+	// what it imports, packages aside), absolute and sorted.
+	Inputs []string
+}
+
 // Files evaluates dataDir/resource.ts of the project at projectDir and
-// returns the schema files it stands for: a data-source file
-// (`extend schema @database(...)`) and the transform() SDL with the
-// authorization modes, named after resource.ts so problems point there.
+// returns the schema files it stands for (Evaluation.Files).
 func Files(ctx context.Context, projectDir, dataDir string) ([]sdl.File, error) {
+	ev, err := Evaluate(ctx, projectDir, dataDir)
+	if err != nil {
+		return nil, err
+	}
+	return ev.Files, nil
+}
+
+// Evaluate compiles dataDir/resource.ts with esbuild, runs it with Node
+// and the project's @aws-amplify/data-schema, and returns the schema it
+// stands for.
+func Evaluate(ctx context.Context, projectDir, dataDir string) (*Evaluation, error) {
+	resource := filepath.Join(dataDir, FileName)
 	node, err := exec.LookPath("node")
 	if err != nil {
-		return nil, errors.New("amplify/data/resource.ts needs Node.js to evaluate: install Node 18 or newer (and run `npm install` in the project), or write the schema as resource.graphql")
+		return nil, fmt.Errorf("%s needs Node.js to evaluate: install Node 18 or newer (and run `npm install` in the project), or freeze it with `quarry build` where Node is and serve the %s it writes", resource, BuiltName)
+	}
+	absData, err := filepath.Abs(dataDir)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", resource, err)
 	}
 	work := filepath.Join(projectDir, ".quarry", "ts")
 	// Start clean: a stale copy of a file since deleted must not load.
 	if err := os.RemoveAll(work); err != nil {
-		return nil, fmt.Errorf("resource.ts: %w", err)
+		return nil, fmt.Errorf("%s: clear the work folder: %w", resource, err)
 	}
 	if err := os.MkdirAll(work, 0o755); err != nil {
-		return nil, fmt.Errorf("resource.ts: %w", err)
+		return nil, fmt.Errorf("%s: make the work folder: %w", resource, err)
 	}
 	script := filepath.Join(work, "loader.mjs")
 	if err := os.WriteFile(script, loader, 0o644); err != nil {
-		return nil, fmt.Errorf("resource.ts: %w", err)
+		return nil, fmt.Errorf("%s: write the loader: %w", resource, err)
+	}
+	// The work folder is inside the project, so the compiled module's
+	// package imports resolve to the project's node_modules.
+	module := filepath.Join(work, "resource.mjs")
+	inputs, err := compile(projectDir, dataDir, module)
+	if err != nil {
+		return nil, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, 60*time.Second)
 	defer cancel()
-	cmd := exec.CommandContext(ctx, node, script, projectDir, dataDir, work)
+	cmd := exec.CommandContext(ctx, node, "--enable-source-maps", script, projectDir, absData, module)
 	// The project's code runs with what Node needs, not with the
 	// server's secrets (connection strings, API keys) in its environment.
 	cmd.Env = nodeEnv()
 	var stdout, stderr bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &stdout, &stderr
 	if err := cmd.Run(); err != nil {
-		return nil, fmt.Errorf("evaluate %s: %w: %s", filepath.Join(dataDir, FileName), err, strings.TrimSpace(stderr.String()))
+		return nil, fmt.Errorf("evaluate %s: %w: %s", resource, err, strings.TrimSpace(stderr.String()))
 	}
 	var r result
 	if err := json.Unmarshal(bytes.TrimSpace(lastLine(stdout.Bytes())), &r); err != nil {
-		return nil, fmt.Errorf("evaluate %s: unexpected output %q", filepath.Join(dataDir, FileName), stdout.String())
+		return nil, fmt.Errorf("evaluate %s: unexpected output %q", resource, stdout.String())
 	}
 	if !r.OK {
-		return nil, &Error{File: r.File, Line: r.Line, Column: r.Column, Message: r.Message}
+		e := &Error{File: displayPath(r.File, dataDir, absData), Line: r.Line, Column: r.Column, Message: r.Message}
+		if e.Line == 0 && r.Model != "" {
+			locateModel(e, r.Model, inputs, dataDir, absData)
+		}
+		return nil, e
 	}
-	var db *struct {
-		Engine              string `json:"engine"`
-		Identifier          string `json:"identifier"`
-		ConnectionURISecret string `json:"connectionUriSecret"`
-		SSLCertSecret       string `json:"sslCertSecret"`
+	files, err := assemble(&r, resource)
+	if err != nil {
+		return nil, err
 	}
+	return &Evaluation{Files: files, Inputs: inputs}, nil
+}
+
+// assemble writes the loader's result as schema files.
+func assemble(r *result, resource string) ([]sdl.File, error) {
+	var db *dbPart
 	var sdls []string
 	for _, p := range r.Parts {
 		if p.Database == nil || p.Database.Engine == "dynamodb" {
@@ -126,16 +177,16 @@ func Files(ctx context.Context, projectDir, dataDir string) ([]sdl.File, error) 
 			continue
 		}
 		if db != nil {
-			return nil, &Error{File: filepath.Join(dataDir, FileName), Message: "a.combine() of several SQL schemas is not supported yet: serve one database per API"}
+			return nil, &Error{File: resource, Message: "a.combine() of several SQL schemas is not supported yet: serve one database per API"}
 		}
 		db = p.Database
 		sdls = append(sdls, p.SDL)
 	}
 	if db == nil {
-		return nil, &Error{File: filepath.Join(dataDir, FileName), Message: "the schema has no database: build it from the generated schema.sql.ts (import { schema } from './schema.sql')"}
+		return nil, &Error{File: resource, Message: "the schema has no database: build it from the generated schema.sql.ts (import { schema } from './schema.sql')"}
 	}
 	if db.ConnectionURISecret == "" {
-		return nil, &Error{File: filepath.Join(dataDir, FileName), Message: "the database's connectionUri must be secret('NAME'), a secret of Quarry's store"}
+		return nil, &Error{File: resource, Message: "the database's connectionUri must be secret('NAME'), a secret of Quarry's store"}
 	}
 	var head strings.Builder
 	fmt.Fprintf(&head, "extend schema @database(identifier: %s, engine: %s, connectionUriSecret: %s", quote(db.Identifier), quote(db.Engine), quote(db.ConnectionURISecret))
@@ -147,15 +198,46 @@ func Files(ctx context.Context, projectDir, dataDir string) ([]sdl.File, error) 
 	if len(r.AuthorizationModes) > 0 {
 		modes, err := authModes(r.AuthorizationModes)
 		if err != nil {
-			return nil, &Error{File: filepath.Join(dataDir, FileName), Message: err.Error()}
+			return nil, &Error{File: resource, Message: err.Error()}
 		}
 		body = "extend schema @authorizationModes(" + modes + ")\n" + body
 	}
-	base := filepath.Join(dataDir, FileName)
 	return []sdl.File{
-		{Path: base + " (data source)", Text: head.String()},
-		{Path: base + " (transform() output)", Text: body},
+		{Path: resource + " (data source)", Text: head.String()},
+		{Path: resource + " (transform() output)", Text: body},
 	}, nil
+}
+
+// locateModel points e at the one place in the user's files that sets
+// model's rules (models.Event.authorization(...)), else the one that
+// declares it (Todo: a.model(...)): transform() runs after resource.ts, so
+// its errors carry no line. Several candidates name none: a guess would
+// mislead.
+func locateModel(e *Error, model string, inputs []string, dataDir, absData string) {
+	name := regexp.QuoteMeta(model)
+	for _, re := range []*regexp.Regexp{
+		regexp.MustCompile(`models\s*(?:\.\s*` + name + `\b|\[\s*['"]` + name + `['"]\s*\])`),
+		regexp.MustCompile(`['"]?\b` + name + `\b['"]?\s*:\s*a\s*\.\s*model\s*\(`),
+	} {
+		var found []*Error
+		for _, in := range inputs {
+			text, err := os.ReadFile(in)
+			if err != nil {
+				continue
+			}
+			for i, line := range strings.Split(string(text), "\n") {
+				if loc := re.FindStringIndex(line); loc != nil {
+					found = append(found, &Error{File: displayPath(in, dataDir, absData), Line: i + 1, Column: loc[0] + 1})
+				}
+			}
+		}
+		if len(found) == 1 {
+			e.File, e.Line, e.Column = found[0].File, found[0].Line, found[0].Column
+		}
+		if len(found) > 0 {
+			return
+		}
+	}
 }
 
 // nodeEnv is the environment Node runs resource.ts with.
