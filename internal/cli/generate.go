@@ -83,7 +83,7 @@ func (e *env) readCatalog(ctx context.Context, db *connect.DB, f *sourceFlags) (
 func (e *env) generateCommand() *cobra.Command {
 	gen := &cobra.Command{
 		Use:   "generate",
-		Short: "Generate files from the database",
+		Short: "Generate files from the database (the schema) or from the schema (client files)",
 	}
 	var f sourceFlags
 	var out string
@@ -114,7 +114,7 @@ with the reason and the fix.`,
 	}
 	e.addSourceFlags(cmd, &f)
 	cmd.Flags().StringVar(&out, "out", "amplify/data/schema.sql.ts", "file to write: *.ts (data-schema builder) or *.graphql (SDL)")
-	gen.AddCommand(cmd)
+	gen.AddCommand(cmd, e.generateOutputsCommand(), e.graphqlClientCodeCommand())
 	return gen
 }
 

@@ -1,0 +1,320 @@
+/* tslint:disable */
+/* eslint-disable */
+// this is an auto generated file. This will be overwritten
+
+import * as APITypes from "./API";
+type GeneratedQuery<InputType, OutputType> = string & {
+  __generatedQueryInput: InputType;
+  __generatedQueryOutput: OutputType;
+};
+
+export const getArtist = /* GraphQL */ `query GetArtist($artist_id: Int!) {
+  getArtist(artist_id: $artist_id) {
+    artist_id
+    name
+    albums {
+      nextToken
+      __typename
+    }
+    __typename
+  }
+}
+` as GeneratedQuery<APITypes.GetArtistQueryVariables, APITypes.GetArtistQuery>;
+export const listArtists = /* GraphQL */ `query ListArtists(
+  $artist_id: Int
+  $filter: ModelArtistFilterInput
+  $limit: Int
+  $nextToken: String
+  $sortDirection: ModelSortDirection
+) {
+  listArtists(
+    artist_id: $artist_id
+    filter: $filter
+    limit: $limit
+    nextToken: $nextToken
+    sortDirection: $sortDirection
+  ) {
+    items {
+      artist_id
+      name
+      __typename
+    }
+    nextToken
+    __typename
+  }
+}
+` as GeneratedQuery<APITypes.ListArtistsQueryVariables, APITypes.ListArtistsQuery>;
+export const getAlbum = /* GraphQL */ `query GetAlbum($album_id: Int!) {
+  getAlbum(album_id: $album_id) {
+    album_id
+    title
+    artist_id
+    artist {
+      artist_id
+      name
+      __typename
+    }
+    __typename
+  }
+}
+` as GeneratedQuery<APITypes.GetAlbumQueryVariables, APITypes.GetAlbumQuery>;
+export const listAlbums = /* GraphQL */ `query ListAlbums(
+  $album_id: Int
+  $filter: ModelAlbumFilterInput
+  $limit: Int
+  $nextToken: String
+  $sortDirection: ModelSortDirection
+) {
+  listAlbums(
+    album_id: $album_id
+    filter: $filter
+    limit: $limit
+    nextToken: $nextToken
+    sortDirection: $sortDirection
+  ) {
+    items {
+      album_id
+      title
+      artist_id
+      __typename
+    }
+    nextToken
+    __typename
+  }
+}
+` as GeneratedQuery<APITypes.ListAlbumsQueryVariables, APITypes.ListAlbumsQuery>;
+export const getEmployee = /* GraphQL */ `query GetEmployee($EmployeeId: Int!) {
+  getEmployee(EmployeeId: $EmployeeId) {
+    EmployeeId
+    LastName
+    ReportsTo
+    BirthDate
+    Email
+    ReportsTo_Employee {
+      EmployeeId
+      LastName
+      ReportsTo
+      BirthDate
+      Email
+      __typename
+    }
+    Employees {
+      nextToken
+      __typename
+    }
+    __typename
+  }
+}
+` as GeneratedQuery<APITypes.GetEmployeeQueryVariables, APITypes.GetEmployeeQuery>;
+export const listEmployees = /* GraphQL */ `query ListEmployees(
+  $EmployeeId: Int
+  $filter: ModelEmployeeFilterInput
+  $limit: Int
+  $nextToken: String
+  $sortDirection: ModelSortDirection
+) {
+  listEmployees(
+    EmployeeId: $EmployeeId
+    filter: $filter
+    limit: $limit
+    nextToken: $nextToken
+    sortDirection: $sortDirection
+  ) {
+    items {
+      EmployeeId
+      LastName
+      ReportsTo
+      BirthDate
+      Email
+      __typename
+    }
+    nextToken
+    __typename
+  }
+}
+` as GeneratedQuery<APITypes.ListEmployeesQueryVariables, APITypes.ListEmployeesQuery>;
+export const getPlaylistTrack = /* GraphQL */ `query GetPlaylistTrack($PlaylistId: Int!, $TrackId: Int!) {
+  getPlaylistTrack(PlaylistId: $PlaylistId, TrackId: $TrackId) {
+    PlaylistId
+    TrackId
+    __typename
+  }
+}
+` as GeneratedQuery<APITypes.GetPlaylistTrackQueryVariables, APITypes.GetPlaylistTrackQuery>;
+export const listPlaylistTracks = /* GraphQL */ `query ListPlaylistTracks(
+  $PlaylistId: Int
+  $TrackId: ModelIntKeyConditionInput
+  $filter: ModelPlaylistTrackFilterInput
+  $limit: Int
+  $nextToken: String
+  $sortDirection: ModelSortDirection
+) {
+  listPlaylistTracks(
+    PlaylistId: $PlaylistId
+    TrackId: $TrackId
+    filter: $filter
+    limit: $limit
+    nextToken: $nextToken
+    sortDirection: $sortDirection
+  ) {
+    items {
+      PlaylistId
+      TrackId
+      __typename
+    }
+    nextToken
+    __typename
+  }
+}
+` as GeneratedQuery<APITypes.ListPlaylistTracksQueryVariables, APITypes.ListPlaylistTracksQuery>;
+export const getShift = /* GraphQL */ `query GetShift($store_id: Int!, $day: AWSDate!, $slot: Int!) {
+  getShift(store_id: $store_id, day: $day, slot: $slot) {
+    store_id
+    day
+    slot
+    note
+    hours
+    created_at
+    __typename
+  }
+}
+` as GeneratedQuery<APITypes.GetShiftQueryVariables, APITypes.GetShiftQuery>;
+export const listShifts = /* GraphQL */ `query ListShifts(
+  $store_id: Int
+  $daySlot: ModelShiftPrimaryCompositeKeyConditionInput
+  $filter: ModelShiftFilterInput
+  $limit: Int
+  $nextToken: String
+  $sortDirection: ModelSortDirection
+) {
+  listShifts(
+    store_id: $store_id
+    daySlot: $daySlot
+    filter: $filter
+    limit: $limit
+    nextToken: $nextToken
+    sortDirection: $sortDirection
+  ) {
+    items {
+      store_id
+      day
+      slot
+      note
+      hours
+      created_at
+      __typename
+    }
+    nextToken
+    __typename
+  }
+}
+` as GeneratedQuery<APITypes.ListShiftsQueryVariables, APITypes.ListShiftsQuery>;
+export const getEvent = /* GraphQL */ `query GetEvent($id: Int!) {
+  getEvent(id: $id) {
+    id
+    name
+    created_at
+    status
+    past_statuses
+    tags
+    venue_id
+    __typename
+  }
+}
+` as GeneratedQuery<APITypes.GetEventQueryVariables, APITypes.GetEventQuery>;
+export const listEvents = /* GraphQL */ `query ListEvents(
+  $id: Int
+  $filter: ModelEventFilterInput
+  $limit: Int
+  $nextToken: String
+  $sortDirection: ModelSortDirection
+) {
+  listEvents(
+    id: $id
+    filter: $filter
+    limit: $limit
+    nextToken: $nextToken
+    sortDirection: $sortDirection
+  ) {
+    items {
+      id
+      name
+      created_at
+      status
+      past_statuses
+      tags
+      venue_id
+      __typename
+    }
+    nextToken
+    __typename
+  }
+}
+` as GeneratedQuery<APITypes.ListEventsQueryVariables, APITypes.ListEventsQuery>;
+export const getNote = /* GraphQL */ `query GetNote($id: ID!) {
+  getNote(id: $id) {
+    id
+    body
+    published
+    at
+    ts
+    site
+    phone
+    ip
+    doc
+    __typename
+  }
+}
+` as GeneratedQuery<APITypes.GetNoteQueryVariables, APITypes.GetNoteQuery>;
+export const listNotes = /* GraphQL */ `query ListNotes(
+  $id: ID
+  $filter: ModelNoteFilterInput
+  $limit: Int
+  $nextToken: String
+  $sortDirection: ModelSortDirection
+) {
+  listNotes(
+    id: $id
+    filter: $filter
+    limit: $limit
+    nextToken: $nextToken
+    sortDirection: $sortDirection
+  ) {
+    items {
+      id
+      body
+      published
+      at
+      ts
+      site
+      phone
+      ip
+      doc
+      __typename
+    }
+    nextToken
+    __typename
+  }
+}
+` as GeneratedQuery<APITypes.ListNotesQueryVariables, APITypes.ListNotesQuery>;
+export const eventStats = /* GraphQL */ `query EventStats($since: AWSDateTime) {
+  eventStats(since: $since) {
+    total
+    latest
+    __typename
+  }
+}
+` as GeneratedQuery<APITypes.EventStatsQueryVariables, APITypes.EventStatsQuery>;
+export const eventsByName = /* GraphQL */ `query EventsByName($name: String!) {
+  eventsByName(name: $name) {
+    id
+    name
+    created_at
+    status
+    past_statuses
+    tags
+    venue_id
+    __typename
+  }
+}
+` as GeneratedQuery<APITypes.EventsByNameQueryVariables, APITypes.EventsByNameQuery>;
