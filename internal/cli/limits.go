@@ -3,10 +3,8 @@ package cli
 import (
 	"context"
 	"fmt"
-	"strings"
 	"time"
 
-	"github.com/spf13/cobra"
 	"github.com/spf13/pflag"
 
 	"github.com/quarrydata/quarry/internal/connect"
@@ -19,7 +17,7 @@ import (
 
 // limitFlags are the limits on what one client or one request may cost,
 // and how the pool gives connections back. Every one is also read from
-// QUARRY_<FLAG> (see bindEnv).
+// QUARRY_<FLAG> and the config file (see loadConfig).
 type limitFlags struct {
 	doc     pipeline.Limits
 	plan    plan.Limits
@@ -74,27 +72,6 @@ func (e *env) execOptions(f *serveFlags) exec.Options {
 	return exec.Options{PoolSize: f.pool, QueueWait: f.queueWait, StatementTimeout: f.stmtTime,
 		MaxIdle: f.limits.poolMaxIdle, IdleTimeout: f.limits.poolIdleTimeout, MaxLifetime: f.limits.poolLifetime,
 		Log: e.log}
-}
-
-// bindEnv sets every flag of cmd the command line left alone from the
-// environment variable QUARRY_<FLAG> (--max-body → QUARRY_MAX_BODY), so a
-// container is configured without a command line.
-func bindEnv(cmd *cobra.Command, getenv func(string) string) error {
-	var err error
-	cmd.Flags().VisitAll(func(fl *pflag.Flag) {
-		if err != nil || fl.Changed {
-			return
-		}
-		name := "QUARRY_" + strings.ToUpper(strings.ReplaceAll(fl.Name, "-", "_"))
-		v := getenv(name)
-		if v == "" {
-			return
-		}
-		if serr := fl.Value.Set(v); serr != nil {
-			err = usageError{fmt.Errorf("%s=%q: %v (it sets --%s)", name, v, serr, fl.Name)}
-		}
-	})
-	return err
 }
 
 // warnPoolSize warns when the pool could take more connections than the

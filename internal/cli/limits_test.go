@@ -39,7 +39,11 @@ func TestFlagsFromTheEnvironment(t *testing.T) {
 			if err := cmd.ParseFlags(tt.args); err != nil {
 				t.Fatal(err)
 			}
-			err := bindEnv(cmd, func(k string) string { return tt.env[k] })
+			var environ []string
+			for k, v := range tt.env {
+				environ = append(environ, k+"="+v)
+			}
+			_, err := loadConfig(cmd, environ)
 			if tt.wantErr != "" {
 				var ue usageError
 				if err == nil || !strings.Contains(err.Error(), tt.wantErr) || !errors.As(err, &ue) {
