@@ -43,6 +43,7 @@ func (f *serveFlags) configure(srv *server.Server) {
 	srv.CORSOrigins = f.exposure.corsOrigins
 	srv.AccessLog = f.exposure.accessLog
 	srv.MetricsOnMain = f.dev && f.exposure.metricsAddr == ""
+	f.telemetry.attach(srv)
 }
 
 // serveMetrics serves /metrics on --metrics-addr until ctx ends.

@@ -86,6 +86,9 @@ type Executor struct {
 	// concurrent requests, so it must be safe for concurrent use, and it
 	// must be set before the executor serves.
 	Observe func(sql string)
+	// Tracer, when set, is told about every statement (metrics, traces).
+	// Like Observe, it must be set before the executor serves.
+	Tracer Tracer
 }
 
 // New returns an Executor over db, sizing its pool.
@@ -183,15 +186,17 @@ func (x *Executor) observe(sql string) {
 	}
 }
 
-// slot takes a pool slot and puts the statement deadline on ctx; done
-// gives both back.
-func (x *Executor) slot(ctx context.Context) (context.Context, func(), error) {
+// slot takes a pool slot, puts the statement deadline on ctx and starts
+// the statement sql for the Tracer; done, given the statement's error,
+// ends it and gives both back.
+func (x *Executor) slot(ctx context.Context, sql string) (context.Context, func(error), error) {
 	release, err := x.acquire(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
 	ctx, cancel := context.WithTimeout(ctx, x.opts.StatementTimeout)
-	return ctx, func() { cancel(); release() }, nil
+	ctx, end := x.trace(ctx, sql)
+	return ctx, func(err error) { end(err); cancel(); release() }, nil
 }
 
 // Row is one row of a list: the object and its key values.
@@ -201,12 +206,12 @@ type Row struct {
 }
 
 // List runs a list statement (rows of object and key).
-func (x *Executor) List(ctx context.Context, st sqlgen.Statement) ([]Row, error) {
-	ctx, done, err := x.slot(ctx)
+func (x *Executor) List(ctx context.Context, st sqlgen.Statement) (_ []Row, err error) {
+	ctx, done, err := x.slot(ctx, st.SQL)
 	if err != nil {
 		return nil, err
 	}
-	defer done()
+	defer func() { done(err) }()
 	x.observe(st.SQL)
 	// The driver reuses its buffer, so the rows' bytes are copied, into
 	// chunks that never move once written, each twice the size of the one
@@ -247,12 +252,12 @@ func (x *Executor) List(ctx context.Context, st sqlgen.Statement) ([]Row, error)
 }
 
 // One runs a single-object statement; a nil result means no row.
-func (x *Executor) One(ctx context.Context, st sqlgen.Statement) (json.RawMessage, error) {
-	ctx, done, err := x.slot(ctx)
+func (x *Executor) One(ctx context.Context, st sqlgen.Statement) (_ json.RawMessage, err error) {
+	ctx, done, err := x.slot(ctx, st.SQL)
 	if err != nil {
 		return nil, err
 	}
-	defer done()
+	defer func() { done(err) }()
 	x.observe(st.SQL)
 	var obj json.RawMessage
 	err = connect.ReadBytes(ctx, x.db, st.SQL, st.Args, func(cols [][]byte) error {
@@ -290,12 +295,12 @@ func (x *Executor) scanOne(row *sql.Row) (json.RawMessage, error) {
 // Mutate runs a mutation's steps in one transaction and returns the row
 // the Returns step produced. A nil result with a nil error means the row
 // was missing or the condition did not hold; nothing was changed.
-func (x *Executor) Mutate(ctx context.Context, m sqlgen.Mutation) (json.RawMessage, error) {
-	ctx, done, err := x.slot(ctx)
+func (x *Executor) Mutate(ctx context.Context, m sqlgen.Mutation) (_ json.RawMessage, err error) {
+	ctx, done, err := x.slot(ctx, x.mutationSQL(m))
 	if err != nil {
 		return nil, err
 	}
-	defer done()
+	defer func() { done(err) }()
 	tx, err := x.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, x.failed(err)

@@ -40,12 +40,12 @@ type Column struct {
 }
 
 // Rows runs a statement that reads (a custom query) and returns its rows.
-func (x *Executor) Rows(ctx context.Context, st sqlgen.Statement) (*Result, error) {
-	ctx, done, err := x.slot(ctx)
+func (x *Executor) Rows(ctx context.Context, st sqlgen.Statement) (_ *Result, err error) {
+	ctx, done, err := x.slot(ctx, st.SQL)
 	if err != nil {
 		return nil, err
 	}
-	defer done()
+	defer func() { done(err) }()
 	x.observe(st.SQL)
 	rows, err := x.db.QueryContext(ctx, st.SQL, st.Args...)
 	if err != nil {
@@ -63,7 +63,7 @@ func (x *Executor) Rows(ctx context.Context, st sqlgen.Statement) (*Result, erro
 // transaction that commits only once its rows are read and shaped, so an
 // error of any kind, the result not fitting the type included, means
 // nothing changed.
-func (x *Executor) Custom(ctx context.Context, st sqlgen.Statement, c *plan.Custom) (json.RawMessage, error) {
+func (x *Executor) Custom(ctx context.Context, st sqlgen.Statement, c *plan.Custom) (_ json.RawMessage, err error) {
 	if !c.Mutation {
 		res, err := x.Rows(ctx, st)
 		if err != nil {
@@ -71,11 +71,11 @@ func (x *Executor) Custom(ctx context.Context, st sqlgen.Statement, c *plan.Cust
 		}
 		return Shape(c.Return, res)
 	}
-	ctx, done, err := x.slot(ctx)
+	ctx, done, err := x.slot(ctx, st.SQL)
 	if err != nil {
 		return nil, err
 	}
-	defer done()
+	defer func() { done(err) }()
 	tx, err := x.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, x.failed(err)

@@ -42,6 +42,8 @@ type Engine struct {
 	Debug bool
 	// Observe, when set, receives each stage's duration.
 	Observe func(stage string, d time.Duration)
+	// Tracer, when set, is told about each request's stages (traces).
+	Tracer Tracer
 	// Managed, when set, serves the managed models (schema.Model.Managed),
 	// which live in Quarry's own database.
 	Managed *Backend
@@ -90,9 +92,24 @@ type Response struct {
 // Serve runs one request for the caller id. It never returns a Go error:
 // every failure is a GraphQL error in the response, logged with requestID.
 func (e *Engine) Serve(ctx context.Context, req Request, requestID string, id auth.Identity) Response {
+	if e.Tracer == nil {
+		return e.serve(ctx, req, requestID, id)
+	}
+	resp := e.serve(ctx, req, requestID, id)
+	info := RequestInfo{ID: requestID, OperationName: req.OperationName, Fields: resp.Operation, Errors: len(resp.Errors)}
+	if len(resp.Errors) > 0 {
+		info.ErrorType = resp.Errors[0].ErrorType
+	}
+	e.Tracer.Request(ctx, info)
+	return resp
+}
+
+func (e *Engine) serve(ctx context.Context, req Request, requestID string, id auth.Identity) Response {
 	t := e.timer()
 
+	_, end := e.stage(ctx, "parse+validate", "")
 	doc, err := e.parse(req.Query)
+	end(stageError(err))
 	t("parse+validate")
 	if err != nil {
 		var list gqlerror.List
@@ -105,11 +122,14 @@ func (e *Engine) Serve(ctx context.Context, req Request, requestID string, id au
 	if op == nil {
 		return e.fail(ctx, requestID, nil, qerr.New(qerr.Validation, "no operation to run: name one with operationName"))
 	}
+	_, end = e.stage(ctx, "variables", "")
 	vars, err := decodeVariables(req.Variables)
 	if err != nil {
+		end(err)
 		return e.fail(ctx, requestID, nil, err)
 	}
 	coerced, verr := validator.VariableValues(e.API.AST, op, vars)
+	end(stageError(verr))
 	if verr != nil {
 		var ge *gqlerror.Error
 		if errors.As(verr, &ge) {
@@ -128,7 +148,9 @@ func (e *Engine) Serve(ctx context.Context, req Request, requestID string, id au
 		if err := e.Planner.CheckRootFields(op, coerced); err != nil {
 			return e.fail(ctx, requestID, nil, err)
 		}
+		_, end = e.stage(ctx, "introspection", "")
 		data, err := introspectSchema(e.API.AST, op, coerced)
+		end(err)
 		t("introspection")
 		if err == nil && len(data) > lim.MaxResponseBytes {
 			err = qerr.New(qerr.TooLarge, fmt.Sprintf("the response is over %d bytes (limit --max-response-bytes)", lim.MaxResponseBytes))
@@ -139,13 +161,16 @@ func (e *Engine) Serve(ctx context.Context, req Request, requestID string, id au
 		return Response{Data: data, Operation: "introspection"}
 	}
 
+	_, end = e.stage(ctx, "plan", "")
 	roots, err := e.Planner.Build(op, coerced, id)
+	end(err)
 	t("plan")
 	if err != nil {
 		return e.fail(ctx, requestID, nil, err)
 	}
 	budget := &exec.Budget{MaxRows: lim.MaxResponseRows, MaxBytes: lim.MaxResponseBytes}
 	ctx = exec.WithBudget(ctx, budget)
+	ctx, endRun := e.stage(ctx, "run", "")
 
 	vals := make([]json.RawMessage, len(roots))
 	var errs []Error
@@ -164,7 +189,12 @@ func (e *Engine) Serve(ctx context.Context, req Request, requestID string, id au
 			err = budget.Spent()
 		}
 		if err == nil {
-			val, err = e.run(ctx, r)
+			fctx, endField := e.stage(ctx, "field", r.Field)
+			if _, x := e.backend(r.Model); x != nil && x.Tracer != nil {
+				fctx = exec.WithField(fctx, fieldOf(r.Kind, r.Field))
+			}
+			val, err = e.run(fctx, r)
+			endField(err)
 		}
 		if err == nil && r.Event != "" {
 			var row json.RawMessage
@@ -204,6 +234,7 @@ func (e *Engine) Serve(ctx context.Context, req Request, requestID string, id au
 		out.Write(vals[i])
 	}
 	out.WriteByte('}')
+	endRun(nil)
 	t("run")
 	return Response{Data: out.Bytes(), Errors: errs, Operation: name, Rows: budget.Rows()}
 }

@@ -17,6 +17,8 @@ import (
 // (amplify-client-wire.md §6).
 type appsyncProto struct{}
 
+func (appsyncProto) id() int { return protoAppSync }
+
 func (appsyncProto) data(id, key string, obj json.RawMessage) []byte {
 	return dataFrame(`{"type":"data","id":`, id, key, obj)
 }
@@ -84,7 +86,7 @@ func (s *Server) ServeAppSync(w http.ResponseWriter, r *http.Request) {
 		_ = ws.Close(websocket.StatusTryAgainLater, "too many connections")
 		return
 	}
-	c := s.newConn(ws, appsyncProto{})
+	c := s.newConn(r.Context(), ws, appsyncProto{})
 	defer c.close()
 	ctx := c.ctx
 	initialised := make(chan struct{})

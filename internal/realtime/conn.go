@@ -59,6 +59,8 @@ type Server struct {
 	// One ticker sends every connection's keep-alives, rather than a
 	// goroutine per connection.
 	kaOnce sync.Once
+	// stats are the figures Stats reads.
+	stats counters
 }
 
 // keepAlives sends each acknowledged connection its keep-alive message
@@ -129,6 +131,8 @@ type protocol interface {
 	// ended frames the end of subscription id by the server, for the
 	// reason msg, after which the client subscribes again.
 	ended(id, msg string) []byte
+	// id is the protocol's index in Protocols (Stats).
+	id() int
 }
 
 // conn is one WebSocket connection and its subscriptions.
@@ -184,8 +188,12 @@ func (c *conn) closeUnlessInitialised(initialised <-chan struct{}) {
 	}
 }
 
-func (s *Server) newConn(ws *websocket.Conn, p protocol) *conn {
-	ctx, cancel := context.WithCancel(context.Background())
+// newConn starts a connection upgraded from a request with context
+// parent: the connection keeps parent's values (the trace the upgrade
+// belongs to), not its end, since net/http is done with the request once
+// the socket is hijacked.
+func (s *Server) newConn(parent context.Context, ws *websocket.Conn, p protocol) *conn {
+	ctx, cancel := context.WithCancel(context.WithoutCancel(parent))
 	ws.SetReadLimit(int64(orInt(int(s.MaxMessage), DefaultMaxMessage)))
 	c := &conn{srv: s, ws: ws, proto: p, limit: orInt(s.SendBuffer, DefaultSendBuffer), wake: make(chan struct{}, 1),
 		ctx: ctx, stop: cancel, subs: map[string]*subscription{}}
@@ -195,25 +203,34 @@ func (s *Server) newConn(ws *websocket.Conn, p protocol) *conn {
 	}
 	s.conns[c] = struct{}{}
 	s.connsMu.Unlock()
+	s.stats.sockets[p.id()].Add(1)
 	s.kaOnce.Do(func() { go s.keepAlives() })
 	return c
 }
 
-// send queues msg. A connection whose queue is full is closed with an
-// error rather than let it slow down the broker and other subscribers;
-// the broker's catch-up after an outage waits for room (Hub.Room), so
-// only a connection that stopped reading gets there.
-func (c *conn) send(msg []byte) {
+// deliver queues an event's data message, counting it (Stats).
+func (c *conn) deliver(msg []byte) {
+	if c.send(msg) {
+		c.srv.stats.delivered[c.proto.id()].Add(1)
+	}
+}
+
+// send queues msg and reports whether it did. A connection whose queue
+// is full is closed with an error rather than let it slow down the
+// broker and other subscribers; the broker's catch-up after an outage
+// waits for room (Hub.Room), so only a connection that stopped reading
+// gets there.
+func (c *conn) send(msg []byte) bool {
 	c.qmu.Lock()
 	if c.closed {
 		c.qmu.Unlock()
-		return
+		return false
 	}
 	n := len(c.queue) - c.head
 	if n >= c.limit {
 		c.qmu.Unlock()
 		c.tooSlow()
-		return
+		return false
 	}
 	if c.head > 0 && len(c.queue) == cap(c.queue) {
 		k := copy(c.queue, c.queue[c.head:])
@@ -230,6 +247,7 @@ func (c *conn) send(msg []byte) {
 	case c.wake <- struct{}{}:
 	default:
 	}
+	return true
 }
 
 // soft is how full the queue may be before the broker's catch-up waits
@@ -269,6 +287,7 @@ func (c *conn) tooSlow() {
 	c.dropped = true
 	c.mu.Unlock()
 	if !already {
+		c.srv.stats.queueFull[c.proto.id()].Add(1)
 		c.srv.Log.Warn("realtime: subscriber too slow, closing its connection", "queued", c.limit)
 		go func() {
 			_ = c.ws.Close(websocket.StatusPolicyViolation, "subscriber too slow: messages were not read in time")
@@ -307,6 +326,13 @@ func (c *conn) writer() {
 // longer than writeTimeout.
 func (c *conn) checkStalled(now time.Time) {
 	if started := c.writing.Load(); started != 0 && now.Sub(time.Unix(0, started)) > writeTimeout {
+		c.mu.Lock()
+		already := c.dropped
+		c.dropped = true
+		c.mu.Unlock()
+		if !already {
+			c.srv.stats.stalled[c.proto.id()].Add(1)
+		}
 		c.srv.Log.Warn("realtime: a write to a subscriber hung, closing its connection")
 		c.stop()
 	}
@@ -328,6 +354,9 @@ func (c *conn) start(id string, req pipeline.Request, identity auth.Identity) er
 		return qerr.New(qerr.TooLarge, fmt.Sprintf("a connection may hold at most %d subscriptions", orInt(c.srv.MaxSubscriptions, DefaultMaxSubscriptions)))
 	}
 	s := &subscription{id: id, plan: p, conn: c, shape: shapeOf(p)}
+	if _, ok := c.subs[id]; !ok {
+		c.srv.stats.subscriptions[c.proto.id()].Add(1)
+	}
 	c.subs[id] = s
 	c.srv.Hub.add(s)
 	return nil
@@ -341,6 +370,7 @@ func (c *conn) end(id string) bool {
 	if ok {
 		delete(c.subs, id)
 		c.srv.Hub.remove(s)
+		c.srv.stats.subscriptions[c.proto.id()].Add(-1)
 	}
 	return ok
 }
@@ -352,6 +382,7 @@ func (c *conn) interrupt(s *subscription, msg string) {
 	cur, ok := c.subs[s.id]
 	if ok && cur == s {
 		delete(c.subs, s.id)
+		c.srv.stats.subscriptions[c.proto.id()].Add(-1)
 	}
 	c.mu.Unlock()
 	if ok && cur == s {
@@ -367,6 +398,7 @@ func (c *conn) close() {
 	c.srv.connsMu.Lock()
 	delete(c.srv.conns, c)
 	c.srv.connsMu.Unlock()
+	c.srv.stats.sockets[c.proto.id()].Add(-1)
 	c.qmu.Lock()
 	c.closed = true
 	c.queue, c.head = nil, 0
@@ -380,6 +412,7 @@ func (c *conn) close() {
 	for id, s := range c.subs {
 		c.srv.Hub.remove(s)
 		delete(c.subs, id)
+		c.srv.stats.subscriptions[c.proto.id()].Add(-1)
 	}
 }
 

@@ -17,6 +17,7 @@ import (
 	"encoding/json"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/quarrydata/quarry/internal/plan"
@@ -46,6 +47,9 @@ type Hub struct {
 	roomMu sync.Mutex
 	crowd  map[*conn]time.Time
 	room   chan struct{}
+
+	// received counts the events Deliver was handed (Stats).
+	received atomic.Int64
 }
 
 // hubKey indexes model subscriptions by model and operation, and custom
@@ -228,6 +232,7 @@ func (h *Hub) Count() int {
 // Deliver sends ev to every subscription it matches. It never blocks on a
 // subscriber: messages go to each connection's bounded queue.
 func (h *Hub) Deliver(ev pubsub.Event) {
+	h.received.Add(1)
 	h.mu.RLock()
 	var targets []*subscription
 	if ev.Op != "" {
@@ -251,7 +256,7 @@ func (h *Hub) Deliver(ev pubsub.Event) {
 	for _, s := range targets {
 		if s.plan.Mutations != nil {
 			if obj, ok := customPayload(s.plan, ev.Row); ok {
-				s.conn.send(s.conn.proto.data(s.id, s.plan.Key, obj))
+				s.conn.deliver(s.conn.proto.data(s.id, s.plan.Key, obj))
 			}
 			continue
 		}
@@ -269,7 +274,7 @@ func (h *Hub) Deliver(ev pubsub.Event) {
 			obj = payload(s.plan.Fields, r)
 			built[s.shape] = obj
 		}
-		s.conn.send(s.conn.proto.data(s.id, s.plan.Key, obj))
+		s.conn.deliver(s.conn.proto.data(s.id, s.plan.Key, obj))
 	}
 }
 

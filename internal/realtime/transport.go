@@ -20,6 +20,8 @@ import (
 // the graphql-ws library, used by Apollo and urql).
 type transportProto struct{}
 
+func (transportProto) id() int { return protoTransport }
+
 func (transportProto) data(id, key string, obj json.RawMessage) []byte {
 	return dataFrame(`{"type":"next","id":`, id, key, obj)
 }
@@ -80,7 +82,7 @@ func (s *Server) ServeTransport(w http.ResponseWriter, r *http.Request) {
 		_ = ws.Close(websocket.StatusTryAgainLater, "too many connections")
 		return
 	}
-	c := s.newConn(ws, transportProto{})
+	c := s.newConn(r.Context(), ws, transportProto{})
 	defer c.close()
 	ctx := c.ctx
 	initDone := make(chan struct{})
