@@ -51,6 +51,11 @@ func (e *env) runSandbox(ctx context.Context, f *serveFlags, ready func(url, key
 		return err
 	}
 	defer closeBroker()
+	stopChanges, err := e.startChanges(ctx, f, b, srv)
+	if err != nil {
+		return err
+	}
+	defer stopChanges()
 	tlsCfg, caPath, err := e.sandboxTLS(f.host)
 	if err != nil {
 		return err
@@ -86,6 +91,7 @@ func (e *env) runSandbox(ctx context.Context, f *serveFlags, ready func(url, key
 		old := current
 		current = nb
 		srv.Swap(nb.engine)
+		e.changesRebuilt(ctx, f, nb)
 		// Subscriptions were planned with the old rules: close their
 		// sockets (1001) so clients subscribe again under the new ones.
 		go srv.Realtime.Shutdown()

@@ -98,6 +98,22 @@ func (db *DB) readVersion(ctx context.Context) error {
 }
 
 func openPostgres(cfg *Config, opts Options) (*sql.DB, error) {
+	pc, _, err := PostgresConnConfig(cfg, opts)
+	if err != nil {
+		return nil, err
+	}
+	return stdlib.OpenDB(*pc), nil
+}
+
+// PostgresConnConfig is the pgx configuration Quarry's PostgreSQL pool
+// connects with (TLS from cfg, sessions in UTC, PgBouncer's exec mode),
+// for the few parts that need a connection of their own (the change
+// stream, its leader lock). pgbouncer reports the URI's pgbouncer=true:
+// such a connection reaches PgBouncer, not PostgreSQL itself.
+func PostgresConnConfig(cfg *Config, opts Options) (pc *pgx.ConnConfig, pgbouncer bool, err error) {
+	if opts.ConnectTimeout <= 0 {
+		opts.ConnectTimeout = 10 * time.Second
+	}
 	u := url.URL{Scheme: "postgres", Host: net.JoinHostPort(cfg.Host, strconv.Itoa(cfg.Port)), Path: "/" + cfg.Database}
 	if cfg.Password != "" {
 		u.User = url.UserPassword(cfg.User, cfg.Password)
@@ -110,11 +126,10 @@ func openPostgres(cfg *Config, opts Options) (*sql.DB, error) {
 	}
 	// pgbouncer=true is Quarry's own parameter, not a server setting: it
 	// must not reach the server, which would refuse an unknown one.
-	pgbouncer := false
 	if v := q.Get("pgbouncer"); v != "" {
 		b, err := strconv.ParseBool(v)
 		if err != nil {
-			return nil, &Error{Part: PartURI, Msg: fmt.Sprintf("pgbouncer=%q is not true or false", v),
+			return nil, false, &Error{Part: PartURI, Msg: fmt.Sprintf("pgbouncer=%q is not true or false", v),
 				Hint: "add pgbouncer=true when the URI points at PgBouncer in transaction pooling mode"}
 		}
 		pgbouncer = b
@@ -128,13 +143,13 @@ func openPostgres(cfg *Config, opts Options) (*sql.DB, error) {
 	q.Set("timezone", "UTC")
 	q.Set("connect_timeout", strconv.Itoa(int(opts.ConnectTimeout.Seconds())))
 	u.RawQuery = q.Encode()
-	pc, err := pgx.ParseConfig(u.String())
+	pc, err = pgx.ParseConfig(u.String())
 	if err != nil {
-		return nil, &Error{Part: PartURI, Msg: "the connection URI's parameters are not valid: " + scrub(cfg, err.Error())}
+		return nil, false, &Error{Part: PartURI, Msg: "the connection URI's parameters are not valid: " + scrub(cfg, err.Error())}
 	}
 	tc, err := tlsConfig(cfg)
 	if err != nil {
-		return nil, err
+		return nil, false, err
 	}
 	pc.TLSConfig = tc
 	pc.Fallbacks = nil
@@ -157,7 +172,7 @@ func openPostgres(cfg *Config, opts Options) (*sql.DB, error) {
 	if cfg.SSLMode == SSLPrefer {
 		pc.Fallbacks = []*pgconn.FallbackConfig{{Host: pc.Host, Port: pc.Port, TLSConfig: nil}}
 	}
-	return stdlib.OpenDB(*pc), nil
+	return pc, pgbouncer, nil
 }
 
 func openMySQL(cfg *Config, opts Options) (*sql.DB, error) {

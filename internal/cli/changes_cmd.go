@@ -1,0 +1,133 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"text/tabwriter"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/spf13/cobra"
+
+	"github.com/quarrydata/quarry/internal/changes"
+	"github.com/quarrydata/quarry/internal/connect"
+)
+
+// changesCommand is `quarry changes slots|drop`: a replication slot
+// keeps every WAL segment its reader has not taken, so one left behind
+// by a retired deployment fills the disk.
+func (e *env) changesCommand() *cobra.Command {
+	cmd := &cobra.Command{
+		Use:   "changes",
+		Short: "List and drop the database's replication slots (--changes database)",
+		Long: `With --changes database, Quarry reads PostgreSQL's change stream through a
+replication slot and a publication, both named quarry_<name>. A slot keeps the
+WAL its reader has not taken: that is what lets Quarry catch up after a
+restart, and also why a slot nobody reads any more fills the disk. List the
+slots, and drop the one a retired deployment left behind.`,
+		Example: `  quarry changes slots --connection-uri-secret SQL_CONNECTION_STRING
+  quarry changes drop quarry_main --connection-uri-secret SQL_CONNECTION_STRING`,
+		Args: exactArgs(0, ""),
+		RunE: func(cmd *cobra.Command, _ []string) error { return cmd.Help() },
+	}
+	var f sourceFlags
+	addFlags := func(c *cobra.Command) {
+		c.Flags().StringVar(&f.uriSecret, "connection-uri-secret", "", "name of the secret holding the connection URI (required), e.g. SQL_CONNECTION_STRING")
+		c.Flags().StringVar(&f.certSecret, "ssl-cert-secret", "", "name of the secret holding a PEM CA certificate (bundle) to trust, for self-signed or private CAs")
+		c.Flags().DurationVar(&f.timeout, "connect-timeout", defaultConnectTimeout, "how long to wait for the database to answer")
+		c.Flags().StringVar(&e.secretsDir, "secrets-dir", "", "directory with one file per secret, read when a secret is not in the sandbox store (as in production)")
+	}
+	slots := &cobra.Command{
+		Use:   "slots",
+		Short: "List the replication slots: plugin, whether a reader is active, its lag and the WAL kept",
+		Args:  exactArgs(0, ""),
+		RunE: func(cmd *cobra.Command, _ []string) error {
+			return e.withSlotConn(cmd.Context(), &f, func(ctx context.Context, c *pgx.Conn) error {
+				list, err := changes.ListSlots(ctx, c)
+				if err != nil {
+					return err
+				}
+				if len(list) == 0 {
+					fmt.Fprintln(e.stdout, "No replication slots.")
+					return nil
+				}
+				w := tabwriter.NewWriter(e.stdout, 0, 0, 2, ' ', 0)
+				fmt.Fprintln(w, "NAME\tPLUGIN\tACTIVE\tLAG\tWAL KEPT\tSTATUS")
+				for _, s := range list {
+					active := "no"
+					if s.Active {
+						active = fmt.Sprintf("yes (pid %d)", s.ActivePID)
+					}
+					plugin := s.Plugin
+					if plugin == "" {
+						plugin = "(" + s.Type + ")"
+					}
+					fmt.Fprintf(w, "%s\t%s\t%s\t%s\t%s\t%s\n", s.Name, plugin, active, byteSize(s.LagBytes), byteSize(s.RetainedBytes), s.WALStatus)
+				}
+				return w.Flush()
+			})
+		},
+	}
+	drop := &cobra.Command{
+		Use:   "drop NAME",
+		Short: "Drop a replication slot no reader uses, and its publication (quarry_… slots)",
+		Long: `Drop a replication slot that no process reads, and the publication of the same
+name when the slot is Quarry's (quarry_<name>). A slot in use is refused: stop
+the Quarry that reads it first. Changes committed since its reader last read
+are lost to it; a Quarry started again with --changes database creates a new
+slot that starts from then on.`,
+		Args: exactArgs(1, "the slot's name (quarry changes slots lists them)"),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			return e.withSlotConn(cmd.Context(), &f, func(ctx context.Context, c *pgx.Conn) error {
+				if err := changes.DropSlot(ctx, c, args[0]); err != nil {
+					return err
+				}
+				fmt.Fprintf(e.stdout, "Dropped replication slot %s.\n", args[0])
+				return nil
+			})
+		},
+	}
+	addFlags(slots)
+	addFlags(drop)
+	cmd.AddCommand(slots, drop)
+	return cmd
+}
+
+// withSlotConn opens one ordinary connection to the PostgreSQL database
+// f names and runs fn with it.
+func (e *env) withSlotConn(ctx context.Context, f *sourceFlags, fn func(context.Context, *pgx.Conn) error) error {
+	if f.timeout <= 0 {
+		f.timeout = defaultConnectTimeout
+	}
+	db, err := e.open(ctx, f, true)
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if db.Engine != connect.Postgres {
+		return fmt.Errorf("replication slots are PostgreSQL's; this database is %s, whose change stream is not supported yet", db.Engine)
+	}
+	pc, _, err := connect.PostgresConnConfig(db.Config, connect.Options{ConnectTimeout: f.timeout})
+	if err != nil {
+		return err
+	}
+	c, err := pgx.ConnectConfig(ctx, pc)
+	if err != nil {
+		return fmt.Errorf("connecting to PostgreSQL: %w", err)
+	}
+	defer c.Close(context.Background())
+	return fn(ctx, c)
+}
+
+// byteSize prints n bytes as a person reads them.
+func byteSize(n int64) string {
+	const unit = 1024
+	if n < unit {
+		return fmt.Sprintf("%d B", n)
+	}
+	div, exp := int64(unit), 0
+	for m := n / unit; m >= unit; m /= unit {
+		div *= unit
+		exp++
+	}
+	return fmt.Sprintf("%.1f %cB", float64(n)/float64(div), "KMGTPE"[exp])
+}

@@ -1,0 +1,173 @@
+package cli
+
+import (
+	"context"
+	"fmt"
+	"hash/fnv"
+	"log/slog"
+	"sync"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/quarrydata/quarry/internal/changes"
+)
+
+// pgChanges is PostgreSQL's change stream: logical decoding through a
+// slot and publication named quarry_<name>, led by a session-level
+// advisory lock.
+type pgChanges struct {
+	conn *pgx.ConnConfig
+	name string
+	log  *slog.Logger
+	src  *changes.Postgres
+	// key is the advisory lock's key, derived from the slot's name, so
+	// that instances of one deployment (one slot) elect one leader, and
+	// deployments with their own slots do not meet.
+	key int64
+
+	// mu guards lock, the ordinary connection that holds (or tries for)
+	// the advisory lock; the lock lives as long as its session, so a
+	// leader that dies (or loses its connection) frees it.
+	mu   sync.Mutex
+	lock *pgx.Conn
+}
+
+// statusInterval is how often the stream tells PostgreSQL what was
+// handed on. It bounds what a leader that dies without a clean stop
+// leaves unacknowledged, which the next leader publishes again.
+const statusInterval = time.Second
+
+func newPGChanges(conn *pgx.ConnConfig, name string, log *slog.Logger) (*pgChanges, error) {
+	h := fnv.New64a()
+	h.Write([]byte("quarry changes leader " + "quarry_" + name))
+	return &pgChanges{conn: conn, name: name, log: log, key: int64(h.Sum64())}, nil
+}
+
+func (p *pgChanges) setup(ctx context.Context, tables []changes.Table) (changeSetup, error) {
+	src, err := changes.NewPostgres(changes.PostgresOptions{Conn: p.conn, Name: p.name, Tables: tables, StatusInterval: statusInterval, Logger: p.log})
+	if err != nil {
+		return changeSetup{}, err
+	}
+	rep, err := src.Setup(ctx)
+	if err != nil {
+		return changeSetup{}, err
+	}
+	p.mu.Lock()
+	p.src = src
+	p.mu.Unlock()
+	out := changeSetup{notStreamed: rep.NotPublished, keysOnly: rep.KeysOnly}
+	out.info = append(out.info, fmt.Sprintf("events come from the database's change stream (replication slot and publication %s, %d tables)", src.Slot(), len(tables)-len(rep.NotPublished)))
+	if rep.SlotCreated {
+		out.info = append(out.info, "created replication slot "+src.Slot()+": changes committed from now on are delivered, also those made while Quarry is down")
+	}
+	if rep.PublicationChanged {
+		out.info = append(out.info, "publication "+src.Slot()+" now lists the served tables")
+	}
+	return out, nil
+}
+
+func (p *pgChanges) tryLead(ctx context.Context) (<-chan struct{}, func(), bool, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.lock == nil || p.lock.IsClosed() {
+		cctx, cancel := context.WithTimeout(ctx, defaultConnectTimeout)
+		c, err := pgx.ConnectConfig(cctx, p.conn.Copy())
+		cancel()
+		if err != nil {
+			return nil, nil, false, fmt.Errorf("connecting for the change stream's leader lock: %w", err)
+		}
+		p.lock = c
+	}
+	var got bool
+	if err := p.lock.QueryRow(ctx, "SELECT pg_catalog.pg_try_advisory_lock($1)", p.key).Scan(&got); err != nil {
+		p.closeLock()
+		return nil, nil, false, fmt.Errorf("taking the change stream's leader lock: %w", err)
+	}
+	if !got {
+		return nil, nil, false, nil
+	}
+	lost, stop := make(chan struct{}), make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(2 * time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+			}
+			p.mu.Lock()
+			pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			err := p.lock.Ping(pctx)
+			cancel()
+			if err != nil {
+				p.closeLock()
+			}
+			p.mu.Unlock()
+			if err != nil {
+				close(lost)
+				return
+			}
+		}
+	}()
+	release := func() {
+		close(stop)
+		wg.Wait()
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		if p.lock != nil && !p.lock.IsClosed() {
+			uctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+			defer cancel()
+			if _, err := p.lock.Exec(uctx, "SELECT pg_catalog.pg_advisory_unlock($1)", p.key); err != nil {
+				p.closeLock() // ending the session frees the lock
+			}
+		}
+	}
+	return lost, release, true, nil
+}
+
+// closeLock ends the lock's session; p.mu is held.
+func (p *pgChanges) closeLock() {
+	if p.lock != nil {
+		cctx, cancel := context.WithTimeout(context.Background(), 2*time.Second)
+		_ = p.lock.Close(cctx)
+		cancel()
+		p.lock = nil
+	}
+}
+
+func (p *pgChanges) follow(ctx context.Context, handle changes.Handler) error {
+	p.mu.Lock()
+	src := p.src
+	p.mu.Unlock()
+	// From 0: the slot's confirmed position, which is the durable one.
+	return changes.Follow(ctx, src, 0, handle, changes.Backoff{}, p.log)
+}
+
+func (p *pgChanges) lag(ctx context.Context) (int64, error) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.lock == nil {
+		return 0, fmt.Errorf("no connection")
+	}
+	slots, err := changes.ListSlots(ctx, p.lock)
+	if err != nil {
+		return 0, err
+	}
+	for _, s := range slots {
+		if s.Name == p.src.Slot() {
+			return s.LagBytes, nil
+		}
+	}
+	return 0, fmt.Errorf("replication slot %s is gone", p.src.Slot())
+}
+
+func (p *pgChanges) close() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.closeLock()
+}
