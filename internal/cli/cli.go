@@ -104,20 +104,19 @@ Start with:
          --out amplify/data/schema.sql.ts`,
 		SilenceUsage:  true,
 		SilenceErrors: true,
-		// Flags left alone on the command line come from QUARRY_<FLAG>.
+		// Flags left alone on the command line come from QUARRY_<FLAG>,
+		// else the config file (config.go).
 		PersistentPreRunE: func(cmd *cobra.Command, _ []string) error {
-			if err := bindEnv(cmd, os.Getenv); err != nil {
-				return err
-			}
-			return e.setLogger(e.logFormat, e.logLevel)
+			return e.applyConfig(cmd)
 		},
 	}
+	addConfigFlag(root.PersistentFlags())
 	root.PersistentFlags().StringVar(&e.logFormat, "log-format", "text", "log lines as text (key=value) or json, on stderr")
 	root.PersistentFlags().StringVar(&e.logLevel, "log-level", "info", "least severe log lines shown: debug, info, warn or error")
 	root.PersistentFlags().StringVar(&e.projectFlag, "project", "",
 		"project directory whose sandbox secrets to use (default: the nearest parent holding amplify/, package.json or .git, else the current directory)")
 	root.SetFlagErrorFunc(func(_ *cobra.Command, err error) error { return usageError{err} })
-	root.AddCommand(e.sandboxCommand(), e.serveCommand(), e.generateCommand(), e.introspectCommand(), e.demoCommand(), e.versionCommand())
+	root.AddCommand(e.sandboxCommand(), e.serveCommand(), e.buildCommand(), e.generateCommand(), e.introspectCommand(), e.exportSchemaCommand(), e.demoCommand(), e.versionCommand(), e.healthcheckCommand(), e.changesCommand())
 	return root
 }
 

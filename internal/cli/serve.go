@@ -30,13 +30,11 @@ import (
 	"github.com/quarrydata/quarry/internal/plan"
 	"github.com/quarrydata/quarry/internal/pubsub"
 	"github.com/quarrydata/quarry/internal/schema"
-	"github.com/quarrydata/quarry/internal/sdl"
 	"github.com/quarrydata/quarry/internal/server"
 	"github.com/quarrydata/quarry/internal/sqlgen"
 	"github.com/quarrydata/quarry/internal/sqlgen/mysql"
 	"github.com/quarrydata/quarry/internal/sqlgen/postgres"
 	"github.com/quarrydata/quarry/internal/sqlgen/sqlite"
-	"github.com/quarrydata/quarry/internal/tsresource"
 )
 
 // serveFlags configure sandbox and serve alike.
@@ -70,12 +68,18 @@ type serveFlags struct {
 	observeSQL func(sql string)
 	// publish receives the change events of every engine built.
 	publish func(ctx context.Context, ev pubsub.Event)
+	// events is the broker publish hands events to (connectEvents);
+	// changes says where events come from (changes.go).
+	events  pubsub.Broker
+	changes changesFlags
 	// limits bound what clients and requests may cost.
 	limits limitFlags
 	// exposure says what is served besides the API; dev is set for the
 	// sandbox and demo.
 	exposure exposureFlags
 	dev      bool
+	// telemetry is tracing (--otlp-endpoint) and the statement metrics.
+	telemetry telemetryFlags
 }
 
 func (e *env) addServeFlags(cmd *cobra.Command, f *serveFlags, defaultHost string) {
@@ -94,6 +98,8 @@ func (e *env) addServeFlags(cmd *cobra.Command, f *serveFlags, defaultHost strin
 	cmd.Flags().IntVar(&f.brokerOutboxMB, "broker-outbox-mb", pubsub.DefaultOutboxBytes>>20, "with --broker: most megabytes of change events an instance holds while NATS is unreachable (rows can be large)")
 	cmd.Flags().BoolVar(&f.debug, "debug", os.Getenv("DEBUG_MODE") == "true", "show database errors to clients (default from DEBUG_MODE=true); the log always has them")
 	addLimitFlags(cmd.Flags(), &f.limits)
+	addTelemetryFlags(cmd.Flags(), &f.telemetry)
+	addChangesFlags(cmd.Flags(), &f.changes)
 }
 
 // built is one ready-to-serve API and what it holds open.
@@ -116,7 +122,7 @@ func (b *built) close() {
 // database and builds the engine. It does not touch the running server:
 // the caller swaps the result in only when everything succeeded.
 func (e *env) build(ctx context.Context, f *serveFlags, tokens *plan.Tokens) (*built, error) {
-	s, err := loadSchema(ctx, f.dataDir)
+	s, err := loadSchemaFrom(ctx, f.dataDir, servedFrom(f.dev))
 	if err != nil {
 		return nil, err
 	}
@@ -198,6 +204,9 @@ func (e *env) build(ctx context.Context, f *serveFlags, tokens *plan.Tokens) (*b
 		eng.Managed = &pipeline.Backend{Compiler: mc, Exec: mx}
 	}
 	b.engine = eng
+	if err := e.instrument(ctx, f, b); err != nil {
+		return fail(err)
+	}
 	return b, nil
 }
 
@@ -332,9 +341,12 @@ func (e *env) serveCommand() *cobra.Command {
 		Use:   "serve",
 		Short: "Serve the API in production: configuration from flags, secrets from the environment",
 		Long: `Serve the GraphQL API for the schema in --data (schema.sql.graphql plus your
-resource.graphql, or resource.ts with schema.sql.ts, which needs Node and the
-project's node_modules). Secrets are read by the same names as in the sandbox,
-from environment variables or files in --secrets-dir. API keys (when the API
+resource.graphql, or resource.ts with schema.sql.ts). resource.ts is read from
+resource.built.graphql, which quarry build writes, so serve needs no Node; a
+build older than the TypeScript beside it is refused. Without a build,
+resource.ts is evaluated at start (Node and the project's node_modules needed).
+Secrets are read by the same names as in the sandbox, from environment
+variables or files in --secrets-dir. API keys (when the API
 accepts them) come from the secret named by --api-keys-secret: comma-separated
 keys, each optionally followed by :<expiry as RFC 3339>; token issuers and the
 custom authorizer come from the schema's authorization modes. Subscriptions are
@@ -343,7 +355,9 @@ aws-amplify client needs wss://, so give --tls-cert/--tls-key or put a TLS proxy
 in front. serve never watches files and never issues tokens.
 
 Every flag can also be set by an environment variable QUARRY_<FLAG>
-(--max-body 2097152 is QUARRY_MAX_BODY=2097152); the command line wins. The
+(--max-body 2097152 is QUARRY_MAX_BODY=2097152), or a key of the config file
+(--config, default ./quarry.yaml when present: max-body: 2097152); the command
+line wins over the environment, which wins over the file. The
 limits (--max-*, --body-timeout, --ws-*) and pool settings (--pool*) are
 described in the README's "Running in production".`,
 		Example: `  SQL_CONNECTION_STRING=postgres://app:pw@db:5432/shop API_KEYS=da2-abc \
@@ -400,12 +414,18 @@ described in the README's "Running in production".`,
 			srv := server.New(b.engine, authn, e.log)
 			srv.RequestTimeout = f.reqTime
 			f.configure(srv)
+			srv.Compress = compressFlag(cmd)
 			srv.Ready = func(ctx context.Context) error { return b.db.SQL.PingContext(ctx) }
 			closeBroker, err := e.connectEvents(ctx, &f, b, srv)
 			if err != nil {
 				return err
 			}
 			defer closeBroker()
+			stopChanges, err := e.startChanges(ctx, &f, b, srv)
+			if err != nil {
+				return err
+			}
+			defer stopChanges()
 			if tlsCert != "" || tlsKey != "" {
 				cert, err := tls.LoadX509KeyPair(tlsCert, tlsKey)
 				if err != nil {
@@ -418,6 +438,7 @@ described in the README's "Running in production".`,
 	}
 	e.addServeFlags(cmd, &f, "0.0.0.0")
 	addExposureFlags(cmd.Flags(), &f.exposure, false)
+	addCompressFlag(cmd.Flags())
 	cmd.Flags().StringVar(&keysSecret, "api-keys-secret", "API_KEYS", "secret holding the accepted API keys")
 	cmd.Flags().StringVar(&tokenSecret, "token-secret", "", "secret whose value signs nextToken values; set it when several instances serve one API (default: random per process)")
 	cmd.Flags().StringVar(&e.secretsDir, "secrets-dir", "", "directory with one file per secret (else environment variables)")
@@ -453,6 +474,7 @@ func parseKeys(raw string) ([]auth.APIKey, error) {
 // listenAndServe serves until the command's context ends (Ctrl-C,
 // SIGTERM), then drains requests in flight.
 func (e *env) listenAndServe(ctx context.Context, srv *server.Server, f *serveFlags, ready func(url string)) error {
+	defer f.telemetry.shutdown(e.log)
 	addr := net.JoinHostPort(f.host, strconv.Itoa(f.port))
 	ln, err := net.Listen("tcp", addr)
 	if err != nil {
@@ -569,6 +591,7 @@ func (e *env) connectEvents(ctx context.Context, f *serveFlags, b *built, srv *s
 		_ = broker.Close()
 		return nil, err
 	}
+	f.events = broker
 	f.publish = func(ctx context.Context, ev pubsub.Event) {
 		// A full outbox is logged by the broker, once per outage.
 		if err := broker.Publish(ctx, ev); err != nil && !errors.Is(err, pubsub.ErrOutboxFull) {
@@ -580,20 +603,4 @@ func (e *env) connectEvents(ctx context.Context, f *serveFlags, b *built, srv *s
 		unsubscribe()
 		_ = broker.Close()
 	}, nil
-}
-
-// loadSchema reads the schema from amplify/data: resource.ts through the
-// TypeScript front end when there is one, else the .graphql files.
-func loadSchema(ctx context.Context, dataDir string) (*schema.Schema, error) {
-	if !tsresource.Exists(dataDir) {
-		return sdl.Load(dataDir)
-	}
-	if _, err := os.Stat(filepath.Join(dataDir, "resource.graphql")); err == nil {
-		return nil, fmt.Errorf("%s has both resource.ts and resource.graphql: keep one (the TypeScript file holds the whole schema, generated part included)", dataDir)
-	}
-	files, err := tsresource.Files(ctx, projectRoot(dataDir), dataDir)
-	if err != nil {
-		return nil, err
-	}
-	return sdl.FromFiles(files)
 }

@@ -84,6 +84,12 @@ type Server struct {
 	// AccessLog logs one line per GraphQL request: id, operation, outcome,
 	// errors, rows read, duration.
 	AccessLog bool
+	// Wrap, when set, wraps the handler of every request (tracing: a span
+	// per request, its parent from the traceparent header).
+	Wrap func(http.Handler) http.Handler
+	// Compress answers with brotli or gzip when the client accepts them
+	// (compress.go); WebSocket upgrades are never compressed.
+	Compress bool
 }
 
 // New returns a server for engine, accepting the credentials authn
@@ -112,6 +118,7 @@ func New(engine *pipeline.Engine, authn *auth.Authenticator, log *slog.Logger) *
 	s.Realtime = &realtime.Server{Hub: realtime.NewHub(), Log: log,
 		Engine: func() *pipeline.Engine { return s.engine.Load() },
 		Auth:   func() *auth.Authenticator { return s.authn.Load() }}
+	s.metrics.reg.MustRegister(newRealtimeCollector(func() realtime.Stats { return s.Realtime.Stats() }))
 	s.mux.HandleFunc("/graphql", s.graphql)
 	s.mux.HandleFunc("/graphql/realtime", s.Realtime.ServeAppSync)
 	s.mux.HandleFunc("/healthz", s.healthz)
@@ -123,6 +130,7 @@ func New(engine *pipeline.Engine, authn *auth.Authenticator, log *slog.Logger) *
 		s.MetricsHandler().ServeHTTP(w, r)
 	})
 	s.mux.HandleFunc("/{$}", s.graphiql)
+	s.mux.HandleFunc("GET "+graphiqlPrefix, s.graphiqlAsset)
 	return s
 }
 
@@ -137,13 +145,22 @@ func (s *Server) SetAuthenticator(a *auth.Authenticator) { s.authn.Store(a) }
 func (s *Server) Mount(prefix string, h http.Handler) { s.mux.Handle(prefix, h) }
 
 // Handler is the server's HTTP handler.
-func (s *Server) Handler() http.Handler { return s.mux }
+func (s *Server) Handler() http.Handler {
+	var h http.Handler = s.mux
+	if s.Compress {
+		h = newCompressor(h)
+	}
+	if s.Wrap != nil {
+		return s.Wrap(h)
+	}
+	return h
+}
 
 // Serve runs the server on ln until ctx ends, then drains requests in
 // flight for up to drain before closing.
 func (s *Server) Serve(ctx context.Context, ln net.Listener, drain time.Duration) error {
 	hs := &http.Server{
-		Handler:           s.mux,
+		Handler:           s.Handler(),
 		ReadHeaderTimeout: 10 * time.Second,
 		IdleTimeout:       2 * time.Minute,
 		ErrorLog:          slog.NewLogLogger(s.log.Handler(), slog.LevelWarn),
@@ -210,7 +227,7 @@ func newRequestID() string {
 // origins get no CORS headers, so browsers refuse the response.
 func (s *Server) cors(w http.ResponseWriter, r *http.Request) {
 	h := w.Header()
-	h.Set("Vary", "Origin")
+	h.Add("Vary", "Origin") // beside Accept-Encoding (compress.go)
 	origin := r.Header.Get("Origin")
 	switch {
 	case len(s.CORSOrigins) > 0 && !slices.Contains(s.CORSOrigins, origin) && !slices.Contains(s.CORSOrigins, "*"):
