@@ -287,19 +287,7 @@ func serveInProcess(ctx context.Context, eng *pipeline.Engine, body []byte) erro
 func startQuarry(b *testing.B, uri string) (string, *pipeline.Engine, *sql.DB) {
 	b.Helper()
 	ctx := context.Background()
-	cfg, err := connect.Parse(uri)
-	if err != nil {
-		b.Fatal(err)
-	}
-	cdb, err := connect.Open(ctx, cfg, connect.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { cdb.Close() })
-	cat, err := introspect.Read(ctx, cdb.SQL, cdb.Engine, introspect.Options{Database: cfg.Database})
-	if err != nil {
-		b.Fatal(err)
-	}
+	cdb, cat := openCatalog(b, uri)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	eng := benchEngine(b, cat, postgres.Compiler{}, exec.New(cdb.SQL, exec.Options{PoolSize: clients}), log)
 	authn := benchAuth(b)
@@ -591,4 +579,25 @@ func benchAuth(b *testing.B) *auth.Authenticator {
 		b.Fatal(err)
 	}
 	return authn
+}
+
+// openCatalog opens the database at uri for the benchmark's length and
+// reads its catalog.
+func openCatalog(b *testing.B, uri string) (*connect.DB, *introspect.Catalog) {
+	b.Helper()
+	ctx := context.Background()
+	cfg, err := connect.Parse(uri)
+	if err != nil {
+		b.Fatal(err)
+	}
+	cdb, err := connect.Open(ctx, cfg, connect.Options{})
+	if err != nil {
+		b.Fatal(err)
+	}
+	b.Cleanup(func() { cdb.Close() })
+	cat, err := introspect.Read(ctx, cdb.SQL, cdb.Engine, introspect.Options{Database: cfg.Database})
+	if err != nil {
+		b.Fatal(err)
+	}
+	return cdb, cat
 }

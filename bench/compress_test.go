@@ -2,16 +2,13 @@ package bench
 
 import (
 	"bytes"
-	"context"
 	"io"
 	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"testing"
 
-	"github.com/quarrydata/quarry/internal/connect"
 	"github.com/quarrydata/quarry/internal/exec"
-	"github.com/quarrydata/quarry/internal/introspect"
 	"github.com/quarrydata/quarry/internal/server"
 	"github.com/quarrydata/quarry/internal/sqlgen/postgres"
 	"github.com/quarrydata/quarry/internal/testdb"
@@ -28,23 +25,10 @@ import (
 //
 //	go test ./bench -run '^$' -bench Compression -benchtime 200x
 func BenchmarkCompression(b *testing.B) {
-	ctx := context.Background()
 	db := testdb.New(b, testdb.Postgres)
 	db.LoadChinook(b, true)
 	db.Exec(b, "ANALYZE")
-	cfg, err := connect.Parse(db.URI)
-	if err != nil {
-		b.Fatal(err)
-	}
-	cdb, err := connect.Open(ctx, cfg, connect.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { cdb.Close() })
-	cat, err := introspect.Read(ctx, cdb.SQL, cdb.Engine, introspect.Options{Database: cfg.Database})
-	if err != nil {
-		b.Fatal(err)
-	}
+	cdb, cat := openCatalog(b, db.URI)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	eng := benchEngine(b, cat, postgres.Compiler{}, exec.New(cdb.SQL, exec.Options{PoolSize: 4}), log)
 	srv := server.New(eng, benchAuth(b), log)

@@ -8,9 +8,7 @@ import (
 	"net/http/httptest"
 	"testing"
 
-	"github.com/quarrydata/quarry/internal/connect"
 	"github.com/quarrydata/quarry/internal/exec"
-	"github.com/quarrydata/quarry/internal/introspect"
 	"github.com/quarrydata/quarry/internal/pipeline"
 	"github.com/quarrydata/quarry/internal/sqlgen/sqlite"
 	"github.com/quarrydata/quarry/internal/telemetry"
@@ -29,19 +27,7 @@ func BenchmarkTelemetry(b *testing.B) {
 	ctx := context.Background()
 	db := testdb.New(b, testdb.SQLite)
 	db.LoadChinook(b, false)
-	cfg, err := connect.Parse(db.URI)
-	if err != nil {
-		b.Fatal(err)
-	}
-	cdb, err := connect.Open(ctx, cfg, connect.Options{})
-	if err != nil {
-		b.Fatal(err)
-	}
-	b.Cleanup(func() { cdb.Close() })
-	cat, err := introspect.Read(ctx, cdb.SQL, cdb.Engine, introspect.Options{Database: cfg.Database})
-	if err != nil {
-		b.Fatal(err)
-	}
+	cdb, cat := openCatalog(b, db.URI)
 	log := slog.New(slog.NewTextHandler(io.Discard, nil))
 	collector := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
 		_, _ = io.Copy(io.Discard, r.Body)

@@ -28,26 +28,7 @@ func TestRealClientAgainstSandbox(t *testing.T) {
 	if code, _, errs := run(t, "", "demo", "--dir", dir, "--generate-only"); code != 0 {
 		t.Fatal(errs)
 	}
-	var stderr syncBuffer
-	e := newEnv(strings.NewReader(""), io.Discard, &stderr)
-	e.projectFlag = dir
-	ctx, cancel := context.WithCancel(context.Background())
-	readyc := make(chan struct{}, 1)
-	done := make(chan error, 1)
-	f := &serveFlags{host: "127.0.0.1", dataDir: filepath.Join(dir, "amplify", "data"), pool: 4,
-		queueWait: time.Second, stmtTime: 5 * time.Second}
-	go func() { done <- e.runSandbox(ctx, f, func(string, string) { readyc <- struct{}{} }) }()
-	select {
-	case <-readyc:
-	case err := <-done:
-		t.Fatalf("sandbox: %v\n%s", err, stderr.String())
-	case <-time.After(20 * time.Second):
-		t.Fatalf("sandbox did not start:\n%s", stderr.String())
-	}
-	defer func() {
-		cancel()
-		<-done
-	}()
+	stderr := startProjectSandbox(t, dir)
 
 	cmd := exec.Command("node", filepath.Join(nodeDir, "client-crud.mjs"), filepath.Join(dir, "amplify_outputs.json"))
 	raw, err := cmd.Output()
@@ -157,4 +138,35 @@ func runNode(t *testing.T, env []string, script string, args ...string) []byte {
 		t.Fatal(err)
 	}
 	return raw
+}
+
+// startProjectSandbox runs the sandbox of the project at dir (its
+// amplify_outputs.json written once it is ready) until the test ends, and
+// returns its log.
+func startProjectSandbox(t *testing.T, dir string) *syncBuffer {
+	t.Helper()
+	stderr := &syncBuffer{}
+	e := newEnv(strings.NewReader(""), io.Discard, stderr)
+	e.projectFlag = dir
+	ctx, cancel := context.WithCancel(context.Background())
+	readyc := make(chan struct{}, 1)
+	done := make(chan error, 1)
+	f := &serveFlags{host: "127.0.0.1", dataDir: filepath.Join(dir, "amplify", "data"), pool: 4,
+		queueWait: time.Second, stmtTime: 5 * time.Second}
+	go func() { done <- e.runSandbox(ctx, f, func(string, string) { readyc <- struct{}{} }) }()
+	select {
+	case <-readyc:
+	case err := <-done:
+		cancel()
+		t.Fatalf("sandbox: %v\n%s", err, stderr.String())
+	case <-time.After(20 * time.Second):
+		cancel()
+		<-done
+		t.Fatalf("sandbox did not start:\n%s", stderr.String())
+	}
+	t.Cleanup(func() {
+		cancel()
+		<-done
+	})
+	return stderr
 }

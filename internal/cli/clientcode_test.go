@@ -1,15 +1,12 @@
 package cli
 
 import (
-	"context"
 	"encoding/json"
-	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
-	"time"
 
 	"github.com/quarrydata/quarry/internal/golden"
 )
@@ -215,26 +212,7 @@ console.log(await main(JSON.parse(readFileSync(process.argv[2], "utf8"))));
 		}
 	}
 
-	var stderr syncBuffer
-	e := newEnv(strings.NewReader(""), io.Discard, &stderr)
-	e.projectFlag = dir
-	ctx, cancel := context.WithCancel(context.Background())
-	readyc := make(chan struct{}, 1)
-	done := make(chan error, 1)
-	f := &serveFlags{host: "127.0.0.1", dataDir: filepath.Join(dir, "amplify", "data"), pool: 4,
-		queueWait: time.Second, stmtTime: 5 * time.Second}
-	go func() { done <- e.runSandbox(ctx, f, func(string, string) { readyc <- struct{}{} }) }()
-	select {
-	case <-readyc:
-	case err := <-done:
-		t.Fatalf("sandbox: %v\n%s", err, stderr.String())
-	case <-time.After(20 * time.Second):
-		t.Fatalf("sandbox did not start:\n%s", stderr.String())
-	}
-	defer func() {
-		cancel()
-		<-done
-	}()
+	stderr := startProjectSandbox(t, dir)
 
 	cmd := exec.Command("node", filepath.Join(work, "run.mjs"), filepath.Join(dir, "amplify_outputs.json"))
 	raw, err := cmd.CombinedOutput()
