@@ -128,7 +128,7 @@ func (e *env) runSandbox(ctx context.Context, f *serveFlags, ready func(url, key
 			keyLine = fmt.Sprintf("  API key   %s (expires %s)\n", key.Key, key.Expires.Format("2006-01-02"))
 		}
 		token := e.tokenCommand(f, base)
-		fmt.Fprintf(e.stderr, "\nQuarry sandbox\n  GraphQL   %s\n  GraphiQL  %s/?key=%s\n%s  Tokens    %s\n            (add --groups Admin for a user in a group)\n  Realtime  %s (TLS; trust %s, in Node: NODE_EXTRA_CA_CERTS=%s)\n  Outputs   %s\n\nTry:\n%s\n\nWatching %s for changes; Ctrl-C stops.\n",
+		fmt.Fprintf(e.stderr, "\nQuarry sandbox\n  GraphQL   %s\n  GraphiQL  %s/?key=%s\n%s  Tokens    %s\n            (add --groups Admin for a user in a group; GraphiQL as that user: /?token=<the token>)\n  Realtime  %s (TLS; trust %s, in Node: NODE_EXTRA_CA_CERTS=%s)\n  Outputs   %s\n\nTry:\n%s\n\nWatching %s for changes; Ctrl-C stops.\n",
 			url, base, key.Key, keyLine, token, "wss://"+strings.TrimPrefix(url, "http://")+"/realtime", caPath, caPath,
 			filepath.Join(projectRoot(f.dataDir), "amplify_outputs.json"), tryQuery(b.schema, url, key.Key, token), f.dataDir)
 		if ready != nil {
