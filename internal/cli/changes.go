@@ -211,9 +211,9 @@ func (e *env) changeStreamFor(f *serveFlags, b *built) (changeStream, error) {
 		}
 		return newPGChanges(pc, f.changes.slotName(b.schema), e.log)
 	case connect.MySQL:
-		return nil, errors.New("reading the database's change stream is not supported yet on MySQL/MariaDB: use --changes mutations")
+		return e.newMySQLChanges(f, b)
 	case connect.SQLite:
-		return nil, errors.New("reading the database's change stream is not supported yet on SQLite: use --changes mutations")
+		return e.newSQLiteChanges(f, b)
 	}
 	return nil, fmt.Errorf("reading the database's change stream is not supported on %s: use --changes mutations", b.db.Engine)
 }
