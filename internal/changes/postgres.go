@@ -21,6 +21,7 @@ type Postgres struct {
 	slot     string // also the publication's name
 	tables   []Table
 	interval time.Duration
+	durable  func(context.Context) error
 	log      *slog.Logger
 }
 
@@ -40,6 +41,14 @@ type PostgresOptions struct {
 	// server when nothing else does; it must stay well below the
 	// server's wal_sender_timeout (60 s by default). Default 10 s.
 	StatusInterval time.Duration
+	// Durable, when set, is called before the stream reports a position
+	// to the server, and the report waits until it returns nil: a
+	// handler may then return as soon as it has queued what it took (for
+	// a broker, say), and the server still forgets nothing that is not
+	// safe elsewhere. Waiting once per report instead of once per
+	// transaction is what lets the stream keep up with thousands of
+	// transactions a second.
+	Durable func(context.Context) error
 	// Logger may be nil.
 	Logger *slog.Logger
 }
@@ -64,7 +73,7 @@ func NewPostgres(o PostgresOptions) (*Postgres, error) {
 	if o.Logger == nil {
 		o.Logger = slog.New(slog.DiscardHandler)
 	}
-	return &Postgres{conn: o.Conn, slot: "quarry_" + o.Name, tables: o.Tables, interval: o.StatusInterval, log: o.Logger}, nil
+	return &Postgres{conn: o.Conn, slot: "quarry_" + o.Name, tables: o.Tables, interval: o.StatusInterval, durable: o.Durable, log: o.Logger}, nil
 }
 
 // Slot is the name of the replication slot, which is also the
@@ -129,7 +138,7 @@ func (p *Postgres) Stream(ctx context.Context, from LSN, handle Handler) error {
 		return fmt.Errorf("starting to read replication slot %s: %w", p.slot, classify(err))
 	}
 	r := &pgReader{conn: conn, dec: newDecoder(domains), handle: handle, from: from, acked: from,
-		interval: p.interval, log: p.log}
+		interval: p.interval, durable: p.durable, log: p.log}
 	return r.run(ctx)
 }
 

@@ -19,6 +19,7 @@ type pgReader struct {
 	handle   Handler
 	from     LSN
 	interval time.Duration
+	durable  func(context.Context) error
 	log      *slog.Logger
 
 	// acked is the position the server may forget: the end of the last
@@ -36,15 +37,19 @@ func (r *pgReader) run(ctx context.Context) error {
 	// Report what was handed on also when stopping, so that a clean stop
 	// does not deliver it again.
 	defer func() {
-		if r.acked > r.sent {
-			_ = r.conn.Conn().SetWriteDeadline(time.Now().Add(2 * time.Second))
-			_ = r.status(false)
+		if r.acked <= r.sent {
+			return
 		}
+		if r.durable != nil && r.durable(ctx) != nil {
+			return // not safe elsewhere: the next reader hands it on again
+		}
+		_ = r.conn.Conn().SetWriteDeadline(time.Now().Add(2 * time.Second))
+		_ = r.status(ctx, false) // Durable returns at once now
 	}()
 	next := time.Now().Add(r.interval)
 	for {
 		if !time.Now().Before(next) {
-			if err := r.status(false); err != nil {
+			if err := r.status(ctx, false); err != nil {
 				return fmt.Errorf("reporting the change stream's position: %w", err)
 			}
 			next = time.Now().Add(r.interval)
@@ -74,8 +79,14 @@ func (r *pgReader) run(ctx context.Context) error {
 }
 
 // status reports acked as written, flushed and applied: the server keeps
-// the WAL after it, and starts there next time.
-func (r *pgReader) status(reply bool) error {
+// the WAL after it, and starts there next time. What was handed on is
+// made durable first (PostgresOptions.Durable).
+func (r *pgReader) status(ctx context.Context, reply bool) error {
+	if r.durable != nil && r.acked > r.sent {
+		if err := r.durable(ctx); err != nil {
+			return fmt.Errorf("waiting for what was handed on to be safe: %w", err)
+		}
+	}
 	err := pglogrepl.SendStandbyStatusUpdate(context.Background(), r.conn, pglogrepl.StandbyStatusUpdate{
 		WALWritePosition: pglogrepl.LSN(r.acked), WALFlushPosition: pglogrepl.LSN(r.acked),
 		WALApplyPosition: pglogrepl.LSN(r.acked), ReplyRequested: reply,
@@ -105,7 +116,7 @@ func (r *pgReader) copyData(ctx context.Context, data []byte) error {
 			r.acked = LSN(k.ServerWALEnd)
 		}
 		if k.ReplyRequested {
-			if err := r.status(false); err != nil {
+			if err := r.status(ctx, false); err != nil {
 				return fmt.Errorf("answering the server's keepalive: %w", err)
 			}
 		}

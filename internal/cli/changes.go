@@ -209,7 +209,7 @@ func (e *env) changeStreamFor(f *serveFlags, b *built) (changeStream, error) {
 			return nil, errors.New("the connection URI has pgbouncer=true, and PgBouncer does not pass replication connections on: " +
 				"give Quarry a URI that reaches PostgreSQL itself (without pgbouncer=true), or use --changes mutations")
 		}
-		return newPGChanges(pc, f.changes.slotName(b.schema), e.log)
+		return newPGChanges(pc, f.changes.slotName(b.schema), e.log, durableFor(f.events))
 	case connect.MySQL:
 		return e.newMySQLChanges(f, b)
 	case connect.SQLite:

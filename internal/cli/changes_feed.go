@@ -143,36 +143,26 @@ func (fd *changeFeed) fromMutation(ev pubsub.Event) (pubsub.Event, bool) {
 	return ev, false
 }
 
-// storedWait bounds how long handle waits for the broker to store a
-// transaction's events: well below PostgreSQL's wal_sender_timeout
-// (60 s), during which the stream answers no keepalive.
+// storedWait bounds how long the stream waits for the broker to store
+// what it was handed: well below PostgreSQL's wal_sender_timeout (60 s),
+// during which the stream answers no keepalive.
 const storedWait = 30 * time.Second
 
-// handle publishes one committed transaction's events, and returns once
-// the broker has them: the in-process broker has delivered them when
-// Publish returns; NATS has stored them in its stream (Stored), not only
-// queued them in the outbox, so that an instance that dies with events
-// in its outbox has not acknowledged them to the database, and the next
-// leader publishes them.
-func (fd *changeFeed) handle(ctx context.Context, tx []changes.Change, lsn changes.LSN) error {
-	if lsn < fd.lastLSN || lsn == fd.lastLSN && fd.done {
+// durableFor is what a stream calls before it acknowledges a position to
+// the database (changes.PostgresOptions.Durable): it returns once the
+// broker holds every event handed to it. The in-process broker has
+// delivered them when Publish returns; NATS has them once they are
+// stored in its stream, not only queued in the outbox, so that an
+// instance that dies with events in its outbox has not acknowledged them,
+// and the next leader publishes them again. On a clean stop (ctx ended)
+// it waits up to 5 s more, so that what was published is acknowledged
+// rather than left to the next leader.
+func durableFor(broker pubsub.Broker) func(context.Context) error {
+	n, ok := broker.(*pubsub.NATS)
+	if !ok {
 		return nil
 	}
-	if lsn != fd.lastLSN {
-		fd.lastLSN, fd.published, fd.done = lsn, 0, false
-	}
-	evs := fd.events(ctx, tx)
-	for _, ev := range evs[min(fd.published, len(evs)):] {
-		if err := fd.broker.Publish(ctx, ev); err != nil {
-			return fmt.Errorf("publishing a change event: %w", err)
-		}
-		fd.published++
-	}
-	if n, ok := fd.broker.(*pubsub.NATS); ok {
-		// The events are in the outbox, and Close gives it a moment to
-		// drain: on a clean stop, finish the transaction (for up to 5 s
-		// more) so that it is acknowledged, rather than leave it to the
-		// next leader to publish again.
+	return func(ctx context.Context) error {
 		wctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), storedWait)
 		stop := context.AfterFunc(ctx, func() { time.AfterFunc(5*time.Second, cancel) })
 		err := n.Stored(wctx)
@@ -181,6 +171,35 @@ func (fd *changeFeed) handle(ctx context.Context, tx []changes.Change, lsn chang
 		if err != nil {
 			return fmt.Errorf("waiting for the broker to store change events: %w", err)
 		}
+		return nil
+	}
+}
+
+// handle publishes one committed transaction's events. It returns once
+// the broker took them, which for NATS means queued: the stream
+// acknowledges the transaction to the database only after durableFor's
+// wait, once per status report instead of once per transaction.
+func (fd *changeFeed) handle(ctx context.Context, tx []changes.Change, lsn changes.LSN) error {
+	if lsn < fd.lastLSN || lsn == fd.lastLSN && fd.done {
+		return nil
+	}
+	if lsn != fd.lastLSN {
+		fd.lastLSN, fd.published, fd.done = lsn, 0, false
+	}
+	evs := fd.events(ctx, tx)
+	if p, ok := fd.broker.(interface{ Room(context.Context) error }); ok && len(evs) > 0 {
+		// The in-process broker delivers while Publish runs: wait until
+		// subscribers have room, so that the stream goes at their pace
+		// (the database keeps what was not read yet).
+		if err := p.Room(ctx); err != nil {
+			return err
+		}
+	}
+	for _, ev := range evs[min(fd.published, len(evs)):] {
+		if err := fd.broker.Publish(ctx, ev); err != nil {
+			return fmt.Errorf("publishing a change event: %w", err)
+		}
+		fd.published++
 	}
 	fd.done = true
 	return nil

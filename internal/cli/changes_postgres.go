@@ -20,7 +20,10 @@ type pgChanges struct {
 	conn *pgx.ConnConfig
 	name string
 	log  *slog.Logger
-	src  *changes.Postgres
+	// durable waits until the broker holds what was handed on
+	// (durableFor); nil when handing on is enough.
+	durable func(context.Context) error
+	src     *changes.Postgres
 	// key is the advisory lock's key, derived from the slot's name, so
 	// that instances of one deployment (one slot) elect one leader, and
 	// deployments with their own slots do not meet.
@@ -38,14 +41,14 @@ type pgChanges struct {
 // leaves unacknowledged, which the next leader publishes again.
 const statusInterval = time.Second
 
-func newPGChanges(conn *pgx.ConnConfig, name string, log *slog.Logger) (*pgChanges, error) {
+func newPGChanges(conn *pgx.ConnConfig, name string, log *slog.Logger, durable func(context.Context) error) (*pgChanges, error) {
 	h := fnv.New64a()
 	h.Write([]byte("quarry changes leader " + "quarry_" + name))
-	return &pgChanges{conn: conn, name: name, log: log, key: int64(h.Sum64())}, nil
+	return &pgChanges{conn: conn, name: name, log: log, durable: durable, key: int64(h.Sum64())}, nil
 }
 
 func (p *pgChanges) setup(ctx context.Context, tables []changes.Table) (changeSetup, error) {
-	src, err := changes.NewPostgres(changes.PostgresOptions{Conn: p.conn, Name: p.name, Tables: tables, StatusInterval: statusInterval, Logger: p.log})
+	src, err := changes.NewPostgres(changes.PostgresOptions{Conn: p.conn, Name: p.name, Tables: tables, StatusInterval: statusInterval, Durable: p.durable, Logger: p.log})
 	if err != nil {
 		return changeSetup{}, err
 	}

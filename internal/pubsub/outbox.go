@@ -119,9 +119,10 @@ func (n *NATS) message(seq uint64, raw json.RawMessage) (*nats.Msg, error) {
 	return msg, nil
 }
 
-// next returns the oldest event not yet stored, after putting a marker
-// in an empty outbox that dropped events.
-func (o *outbox) next(n *NATS) *nats.Msg {
+// next returns up to max of the oldest events not yet stored, in order,
+// after putting a marker in an empty outbox that dropped events. They
+// stay in the outbox until done removes them.
+func (o *outbox) next(n *NATS, max int) []*nats.Msg {
 	o.mu.Lock()
 	defer o.mu.Unlock()
 	if o.head == len(o.queue) && o.gap && !o.closed {
@@ -132,10 +133,8 @@ func (o *outbox) next(n *NATS) *nats.Msg {
 			o.gap = false
 		}
 	}
-	if o.head == len(o.queue) {
-		return nil
-	}
-	return o.queue[o.head]
+	end := min(len(o.queue), o.head+max)
+	return append([]*nats.Msg(nil), o.queue[o.head:end]...)
 }
 
 // done removes msg, stored, from the outbox.
@@ -159,18 +158,26 @@ func (o *outbox) failed(err error) {
 	o.lastErr = err
 }
 
-// flush stores the outbox's events in the stream one at a time, in
-// order, each acknowledged before the next is sent: a later event stored
-// before an earlier one would reach receivers as a replay of a lower
-// sequence, and be dropped. At one round trip per event (well under a
-// millisecond next to the broker) this keeps up with mutations, which
-// each cost a database transaction.
+// publishWindow is how many events flush has in flight at once.
+const publishWindow = 256
+
+// flush stores the outbox's events in the stream, in order. It sends a
+// window of them without waiting between them (one connection keeps
+// their order, and the server stores them as they arrive) and then takes
+// the acknowledgements in order: waiting for each before sending the
+// next capped the change stream at one round trip per event. When one
+// fails, flush sends again from it: those after it that were stored are
+// recognised by their message id and stored once. Only a server that
+// refuses one event and stores the next (not a lost connection, which
+// loses both) can put a later event first; receivers then see a hole in
+// the sequence and tell their subscribers to subscribe again, as for any
+// lost event.
 func (n *NATS) flush() {
 	defer n.wg.Done()
 	var bo backoff
 	for {
-		msg := n.out.next(n)
-		if msg == nil {
+		msgs := n.out.next(n, publishWindow)
+		if len(msgs) == 0 {
 			select {
 			case <-n.out.wake:
 				continue
@@ -181,12 +188,8 @@ func (n *NATS) flush() {
 		if !n.waitConnected() {
 			return
 		}
-		ctx, cancel := n.requestCtx(publishTimeout)
-		_, err := n.js.PublishMsg(ctx, msg)
-		cancel()
+		err := n.store(msgs)
 		if err == nil {
-			n.out.done(msg)
-			n.m.published.Inc()
 			bo.reset()
 			continue
 		}
@@ -213,4 +216,36 @@ func (n *NATS) flush() {
 			return
 		}
 	}
+}
+
+// store sends msgs and removes from the outbox, in order, each
+// one the stream acknowledged, up to the first that failed: its error is
+// returned.
+func (n *NATS) store(msgs []*nats.Msg) error {
+	futures := make([]jetstream.PubAckFuture, 0, len(msgs))
+	var sendErr error
+	for _, msg := range msgs {
+		f, err := n.js.PublishMsgAsync(msg)
+		if err != nil {
+			sendErr = err
+			break
+		}
+		futures = append(futures, f)
+	}
+	timeout := time.NewTimer(publishTimeout)
+	defer timeout.Stop()
+	for i, f := range futures {
+		select {
+		case <-f.Ok():
+			n.out.done(msgs[i])
+			n.m.published.Inc()
+		case err := <-f.Err():
+			return err
+		case <-timeout.C:
+			return context.DeadlineExceeded
+		case <-n.ctx.Done():
+			return n.ctx.Err()
+		}
+	}
+	return sendErr
 }

@@ -39,10 +39,11 @@ type Receiver interface {
 	// subscriber that subscribes again and re-reads does.
 	Lost(reason string)
 	// Room blocks until the receiver can take a burst without dropping
-	// anyone who reads at a normal pace. The broker calls it before each
-	// event while it is catching up (more events are already waiting), so
-	// a backlog is paced by its consumers instead of flooding them; live
-	// events are handed over without waiting.
+	// anyone who reads at a normal pace. The NATS broker calls it before
+	// each event it reads, so that a backlog, or a burst (a change stream
+	// hands on thousands of events a second), is paced by its consumers
+	// instead of flooding their queues; it returns at once while no
+	// consumer is crowded.
 	Room(ctx context.Context) error
 }
 
@@ -124,6 +125,19 @@ func (l *Local) Publish(_ context.Context, ev Event) error {
 	defer l.rs.mu.RUnlock()
 	for _, r := range l.rs.set {
 		r.Deliver(ev)
+	}
+	return nil
+}
+
+// Room blocks until every receiver has room for a burst (Receiver.Room).
+// A publisher that can wait, as the change stream can (the database keeps
+// what it has not read), calls it before publishing, so that its pace is
+// its subscribers'; a mutation publishes without waiting.
+func (l *Local) Room(ctx context.Context) error {
+	for _, r := range l.rs.snapshot() {
+		if err := r.Room(ctx); err != nil {
+			return err
+		}
 	}
 	return nil
 }

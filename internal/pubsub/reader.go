@@ -142,12 +142,12 @@ func (n *NATS) consume(g *guard, last uint64, serial int, created *time.Time) (u
 			n.lose("stream", seq-last-1, fmt.Sprintf("the broker's stream dropped %d events (retention %s, %d bytes) before this instance read them", seq-last-1, n.opts.RetentionAge, n.opts.RetentionBytes))
 		}
 		last = md.Sequence.Stream
-		if md.NumPending > 0 {
-			// Catching up: let the receivers pace the backlog.
-			for _, r := range n.rs.snapshot() {
-				if err := r.Room(n.ctx); err != nil {
-					return last, err
-				}
+		// Let the receivers pace a backlog, and a burst: events the
+		// client fetched in one batch count as delivered, not pending,
+		// and would otherwise reach a subscriber's queue all at once.
+		for _, r := range n.rs.snapshot() {
+			if err := r.Room(n.ctx); err != nil {
+				return last, err
 			}
 		}
 		n.handle(g, msg.Data())
