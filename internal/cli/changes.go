@@ -126,7 +126,7 @@ func (e *env) startChanges(ctx context.Context, f *serveFlags, b *built, srv *se
 	if err != nil {
 		return fail(err)
 	}
-	fd := &changeFeed{log: e.log, src: src, broker: f.events, maxLag: maxLag,
+	fd := &changeFeed{name: f.changes.slotName(b.schema), log: e.log, src: src, broker: f.events, maxLag: maxLag,
 		standby: f.changes.standby, lagEvery: f.changes.lagEvery, hold: f.changes.hold, failed: &atomic.Pointer[error]{}}
 	if err := fd.setup(ctx, b); err != nil {
 		src.close()
@@ -334,6 +334,7 @@ func (fd *changeFeed) run(ctx context.Context) {
 		}
 		standing = false
 		fd.log.Info("changes: leading (this instance reads the change stream)")
+		fd.resume(ctx)
 		lctx, cancel := context.WithCancel(ctx)
 		var wg sync.WaitGroup
 		wg.Add(2)

@@ -24,6 +24,9 @@ import (
 // changeFeed turns the change stream's transactions into change events
 // and publishes them.
 type changeFeed struct {
+	// name is the stream's (the slot's) name, which marks its events in
+	// the broker (resume).
+	name     string
 	log      *slog.Logger
 	src      changeStream
 	broker   pubsub.Broker
@@ -187,6 +190,9 @@ func (fd *changeFeed) handle(ctx context.Context, tx []changes.Change, lsn chang
 		fd.lastLSN, fd.published, fd.done = lsn, 0, false
 	}
 	evs := fd.events(ctx, tx)
+	for i := range evs {
+		evs[i].Mark = fmt.Sprintf("%s@%d#%d", fd.name, uint64(lsn), i)
+	}
 	if p, ok := fd.broker.(interface{ Room(context.Context) error }); ok && len(evs) > 0 {
 		// The in-process broker delivers while Publish runs: wait until
 		// subscribers have room, so that the stream goes at their pace
@@ -203,6 +209,37 @@ func (fd *changeFeed) handle(ctx context.Context, tx []changes.Change, lsn chang
 	}
 	fd.done = true
 	return nil
+}
+
+// resume, when this instance starts leading, skips what an earlier
+// leader already stored in the broker: the database delivers again what
+// that leader had not acknowledged, and the broker's last marked event
+// says how far it got. Without a broker that keeps events (the in-process
+// one) there is no earlier leader to learn from.
+func (fd *changeFeed) resume(ctx context.Context) {
+	n, ok := fd.broker.(*pubsub.NATS)
+	if !ok {
+		return
+	}
+	rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	// The last leader published up to the moment it stopped; its last
+	// event is among the newest few thousand messages unless mutations
+	// of other models crowded in after it.
+	mark, err := n.LastMark(rctx, fd.name+"@", 5000)
+	if err != nil {
+		fd.log.Warn("changes: could not read where the last leader stopped; events it published but did not acknowledge may reach subscribers twice", "error", err.Error())
+		return
+	}
+	var lsn uint64
+	var i int
+	if _, err := fmt.Sscanf(strings.TrimPrefix(mark, fd.name+"@"), "%d#%d", &lsn, &i); err != nil || mark == "" {
+		return
+	}
+	if changes.LSN(lsn) > fd.lastLSN || changes.LSN(lsn) == fd.lastLSN && !fd.done && i+1 > fd.published {
+		fd.lastLSN, fd.published, fd.done = changes.LSN(lsn), i+1, false
+		fd.log.Info("changes: resuming after the last event the previous leader stored", "lsn", changes.LSN(lsn).String(), "events_of_that_transaction", i+1)
+	}
 }
 
 // events are a transaction's change events, in order, for every model of

@@ -26,6 +26,10 @@ type Event struct {
 	// holds every field, protected ones included, so each subscriber can be
 	// checked against its own rules; it is never sent to clients as is.
 	Row json.RawMessage `json:"row"`
+	// Mark is the change stream's position of the event, when it came
+	// from one; subscribers never see it. A new leader of the stream
+	// reads the last one back from the broker (NATS.LastMark).
+	Mark string `json:"mark,omitempty"`
 }
 
 // Receiver takes what a broker delivers, in the broker's order, on the
