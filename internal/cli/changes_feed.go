@@ -12,8 +12,6 @@ import (
 	"sync/atomic"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-
 	"github.com/quarrydata/quarry/internal/api"
 	"github.com/quarrydata/quarry/internal/changes"
 	"github.com/quarrydata/quarry/internal/exec"
@@ -80,7 +78,7 @@ func (fd *changeFeed) setup(ctx context.Context, b *built) error {
 		fd.log.Info("changes: " + l)
 	}
 	if len(rep.notStreamed) > 0 {
-		fd.log.Warn("changes: views (and other relations PostgreSQL cannot publish) are not in the change stream: their subscribers see only changes made through Quarry",
+		fd.log.Warn("changes: views (and other relations whose rows the database does not log) are not in the change stream: their subscribers see only changes made through Quarry",
 			"relations", joinTables(rep.notStreamed))
 	}
 	var ruled []string
@@ -256,7 +254,7 @@ func (fd *changeFeed) events(ctx context.Context, tx []changes.Change) []pubsub.
 					fd.truncated = map[changes.Table]bool{}
 				}
 				fd.truncated[t] = true
-				fd.log.Warn("changes: a TRUNCATE emptied a served table; subscribers are not told (PostgreSQL does not say which rows went): refetch to see it. Logged once per table",
+				fd.log.Warn("changes: a TRUNCATE emptied a served table; subscribers are not told (the database does not say which rows went): refetch to see it. Logged once per table",
 					"table", t.String())
 			}
 			continue
@@ -320,50 +318,4 @@ func (fd *changeFeed) event(ctx context.Context, m *changeModels, model *schema.
 	}
 	b.WriteByte('}')
 	return pubsub.Event{Model: model.Name, Op: c.Op, Row: b.Bytes()}, nil
-}
-
-// reread reads an updated row's unchanged large values by its key.
-// PostgreSQL leaves an unchanged TOASTed value out of the change under
-// REPLICA IDENTITY DEFAULT; publishing it as null would be wrong. What it
-// reads is the row as it is now, which a later change may have moved on
-// from; that change's own event follows.
-func reread(ctx context.Context, db *sql.DB, model *schema.Model, c changes.Change) (map[string]any, error) {
-	cols := make([]string, len(c.Unchanged))
-	for i, col := range c.Unchanged {
-		cols[i] = pgx.Identifier{col}.Sanitize()
-	}
-	var where []string
-	var args []any
-	for _, name := range model.PrimaryKey {
-		f := model.Field(name)
-		if f == nil {
-			return nil, fmt.Errorf("no key field %s", name)
-		}
-		v, ok := c.New[f.Column]
-		if !ok {
-			return nil, fmt.Errorf("the change does not carry key column %s", f.Column)
-		}
-		args = append(args, v)
-		where = append(where, fmt.Sprintf("%s = $%d", pgx.Identifier{f.Column}.Sanitize(), len(args)))
-	}
-	if len(where) == 0 {
-		return nil, fmt.Errorf("model %s has no primary key to read the row by", model.Name)
-	}
-	t := tableOf(model)
-	q := "SELECT " + strings.Join(cols, ", ") + " FROM " + pgx.Identifier{t.Schema, t.Name}.Sanitize() + " WHERE " + strings.Join(where, " AND ")
-	rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
-	defer cancel()
-	vals := make([]any, len(cols))
-	ptrs := make([]any, len(cols))
-	for i := range vals {
-		ptrs[i] = &vals[i]
-	}
-	if err := db.QueryRowContext(rctx, q, args...).Scan(ptrs...); err != nil {
-		return nil, err
-	}
-	out := make(map[string]any, len(cols))
-	for i, col := range c.Unchanged {
-		out[col] = vals[i]
-	}
-	return out, nil
 }

@@ -2,15 +2,18 @@ package cli
 
 import (
 	"context"
+	"database/sql"
 	"fmt"
 	"hash/fnv"
 	"log/slog"
+	"strings"
 	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5"
 
 	"github.com/quarrydata/quarry/internal/changes"
+	"github.com/quarrydata/quarry/internal/schema"
 )
 
 // pgChanges is PostgreSQL's change stream: logical decoding through a
@@ -173,4 +176,51 @@ func (p *pgChanges) close() {
 	p.mu.Lock()
 	defer p.mu.Unlock()
 	p.closeLock()
+}
+
+// reread reads an updated row's unchanged large values by its key (only
+// PostgreSQL's stream leaves values out: Change.Unchanged).
+// PostgreSQL leaves an unchanged TOASTed value out of the change under
+// REPLICA IDENTITY DEFAULT; publishing it as null would be wrong. What it
+// reads is the row as it is now, which a later change may have moved on
+// from; that change's own event follows.
+func reread(ctx context.Context, db *sql.DB, model *schema.Model, c changes.Change) (map[string]any, error) {
+	cols := make([]string, len(c.Unchanged))
+	for i, col := range c.Unchanged {
+		cols[i] = pgx.Identifier{col}.Sanitize()
+	}
+	var where []string
+	var args []any
+	for _, name := range model.PrimaryKey {
+		f := model.Field(name)
+		if f == nil {
+			return nil, fmt.Errorf("no key field %s", name)
+		}
+		v, ok := c.New[f.Column]
+		if !ok {
+			return nil, fmt.Errorf("the change does not carry key column %s", f.Column)
+		}
+		args = append(args, v)
+		where = append(where, fmt.Sprintf("%s = $%d", pgx.Identifier{f.Column}.Sanitize(), len(args)))
+	}
+	if len(where) == 0 {
+		return nil, fmt.Errorf("model %s has no primary key to read the row by", model.Name)
+	}
+	t := tableOf(model)
+	q := "SELECT " + strings.Join(cols, ", ") + " FROM " + pgx.Identifier{t.Schema, t.Name}.Sanitize() + " WHERE " + strings.Join(where, " AND ")
+	rctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	vals := make([]any, len(cols))
+	ptrs := make([]any, len(cols))
+	for i := range vals {
+		ptrs[i] = &vals[i]
+	}
+	if err := db.QueryRowContext(rctx, q, args...).Scan(ptrs...); err != nil {
+		return nil, err
+	}
+	out := make(map[string]any, len(cols))
+	for i, col := range c.Unchanged {
+		out[col] = vals[i]
+	}
+	return out, nil
 }
