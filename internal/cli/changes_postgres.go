@@ -47,6 +47,21 @@ const statusInterval = time.Second
 func newPGChanges(conn *pgx.ConnConfig, name string, log *slog.Logger, durable func(context.Context) error) (*pgChanges, error) {
 	h := fnv.New64a()
 	h.Write([]byte("quarry changes leader " + "quarry_" + name))
+	// The leader's lock lives as long as its session, and the slot stays
+	// taken while its reading session lives: when the leader's host dies
+	// without closing them (power, network), PostgreSQL would notice only
+	// after the kernel's TCP keepalive (two hours by default). These
+	// per-session settings make it notice within about half a minute, so
+	// that a standby takes over.
+	conn = conn.Copy()
+	if conn.RuntimeParams == nil {
+		conn.RuntimeParams = map[string]string{}
+	}
+	for k, v := range map[string]string{"tcp_keepalives_idle": "10", "tcp_keepalives_interval": "5", "tcp_keepalives_count": "3"} {
+		if _, set := conn.RuntimeParams[k]; !set {
+			conn.RuntimeParams[k] = v
+		}
+	}
 	return &pgChanges{conn: conn, name: name, log: log, durable: durable, key: int64(h.Sum64())}, nil
 }
 
