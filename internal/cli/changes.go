@@ -39,6 +39,8 @@ type changesFlags struct {
 	mode   string
 	slot   string
 	maxLag string
+	// poll is how often SQLite's change log is looked at (--changes-poll).
+	poll time.Duration
 	// feed is the running change feed, when --changes database took.
 	feed *changeFeed
 	// standby and lagEvery pace the leader election and the lag check;
@@ -47,12 +49,10 @@ type changesFlags struct {
 	// hold, when set, keeps the feed from trying to lead until it is
 	// closed (tests subscribe first).
 	hold <-chan struct{}
-	// poll is how often SQLite's change log is looked at (--changes-poll).
-	poll time.Duration
 }
 
 func addChangesFlags(fs *pflag.FlagSet, f *changesFlags) {
-	fs.StringVar(&f.mode, "changes", changesMutations, "where subscriptions' change events come from: mutations (Quarry's own mutations) or database (every committed change, from any program, read from the database's change stream; PostgreSQL with wal_level=logical)")
+	fs.StringVar(&f.mode, "changes", changesMutations, "where subscriptions' change events come from: mutations (Quarry's own mutations) or database (every committed change, from any program, read from the database's change stream: PostgreSQL with wal_level=logical, or MySQL/MariaDB with log_bin on, binlog_format=ROW, binlog_row_image=FULL and a user with REPLICATION SLAVE and REPLICATION CLIENT (BINLOG MONITOR on MariaDB))")
 	fs.StringVar(&f.slot, "changes-slot", "", "with --changes database: name of the replication slot and publication, quarry_<name> (default from the schema's database identifier); every deployment reading one database needs its own")
 	fs.StringVar(&f.maxLag, "changes-max-lag", "1GB", "with --changes database: warn when the replication slot keeps more WAL than this behind what was read (a slot nobody reads fills the disk)")
 	fs.DurationVar(&f.poll, "changes-poll", 50*time.Millisecond, "with --changes database on SQLite: how often to look for changes")

@@ -14,16 +14,26 @@ import (
 
 // changesCommand is `quarry changes slots|drop`: a replication slot
 // keeps every WAL segment its reader has not taken, so one left behind
-// by a retired deployment fills the disk.
+// by a retired deployment fills the disk. On MySQL and MariaDB the same
+// commands list and drop the stored binary log positions
+// (changes_mysql_cmd.go).
 func (e *env) changesCommand() *cobra.Command {
 	cmd := &cobra.Command{
 		Use:   "changes",
-		Short: "List and drop the database's replication slots (--changes database)",
+		Short: "List and drop the change streams' replication slots or stored positions (--changes database)",
 		Long: `With --changes database, Quarry reads PostgreSQL's change stream through a
 replication slot and a publication, both named quarry_<name>. A slot keeps the
 WAL its reader has not taken: that is what lets Quarry catch up after a
 restart, and also why a slot nobody reads any more fills the disk. List the
-slots, and drop the one a retired deployment left behind.`,
+slots, and drop the one a retired deployment left behind.
+
+On MySQL and MariaDB, Quarry reads the binary log and stores how far it read
+in the table quarry_changes_position of the served database, one row named
+quarry_<name> per stream. The server keeps its binary log for
+binlog_expire_logs_seconds whoever reads it: a position older than that
+cannot be read on from. List the stored positions and how far behind they
+are, and drop one to make Quarry start again from the binary log's current
+end.`,
 		Example: `  quarry changes slots --connection-uri-secret SQL_CONNECTION_STRING
   quarry changes drop quarry_main --connection-uri-secret SQL_CONNECTION_STRING`,
 		Args: exactArgs(0, ""),
@@ -38,10 +48,10 @@ slots, and drop the one a retired deployment left behind.`,
 	}
 	slots := &cobra.Command{
 		Use:   "slots",
-		Short: "List the replication slots: plugin, whether a reader is active, its lag and the WAL kept",
+		Short: "List the replication slots (PostgreSQL) or stored binary log positions (MySQL, MariaDB), whether a reader is active, and the lag",
 		Args:  exactArgs(0, ""),
 		RunE: func(cmd *cobra.Command, _ []string) error {
-			return e.withSlotConn(cmd.Context(), &f, func(ctx context.Context, c *pgx.Conn) error {
+			return e.withSlotConn(cmd.Context(), &f, e.mysqlPositions, func(ctx context.Context, c *pgx.Conn) error {
 				list, err := changes.ListSlots(ctx, c)
 				if err != nil {
 					return err
@@ -69,15 +79,23 @@ slots, and drop the one a retired deployment left behind.`,
 	}
 	drop := &cobra.Command{
 		Use:   "drop NAME",
-		Short: "Drop a replication slot no reader uses, and its publication (quarry_… slots)",
-		Long: `Drop a replication slot that no process reads, and the publication of the same
-name when the slot is Quarry's (quarry_<name>). A slot in use is refused: stop
-the Quarry that reads it first. Changes committed since its reader last read
-are lost to it; a Quarry started again with --changes database creates a new
-slot that starts from then on.`,
-		Args: exactArgs(1, "the slot's name (quarry changes slots lists them)"),
+		Short: "Drop a replication slot (PostgreSQL) or stored binary log position (MySQL, MariaDB) no reader uses",
+		Long: `PostgreSQL: drop a replication slot that no process reads, and the publication
+of the same name when the slot is Quarry's (quarry_<name>). A slot in use is
+refused: stop the Quarry that reads it first. Changes committed since its
+reader last read are lost to it; a Quarry started again with --changes
+database creates a new slot that starts from then on.
+
+MySQL and MariaDB: delete the stored binary log position quarry_<name> from
+the table quarry_changes_position. A position whose reader runs is refused:
+stop that Quarry first. A Quarry started again with --changes database
+reads from the binary log's current end; what was committed in between is
+lost to it. This is how to start again after the binary log that held the
+position was purged.`,
+		Args: exactArgs(1, "the slot's or stored position's name (quarry changes slots lists them)"),
 		RunE: func(cmd *cobra.Command, args []string) error {
-			return e.withSlotConn(cmd.Context(), &f, func(ctx context.Context, c *pgx.Conn) error {
+			mysqlDrop := func(ctx context.Context, db *connect.DB) error { return e.mysqlDropPosition(ctx, db, args[0]) }
+			return e.withSlotConn(cmd.Context(), &f, mysqlDrop, func(ctx context.Context, c *pgx.Conn) error {
 				if err := changes.DropSlot(ctx, c, args[0]); err != nil {
 					return err
 				}
@@ -93,8 +111,9 @@ slot that starts from then on.`,
 }
 
 // withSlotConn opens one ordinary connection to the PostgreSQL database
-// f names and runs fn with it.
-func (e *env) withSlotConn(ctx context.Context, f *sourceFlags, fn func(context.Context, *pgx.Conn) error) error {
+// f names and runs fn with it; on MySQL and MariaDB it runs my with the
+// database's pool instead.
+func (e *env) withSlotConn(ctx context.Context, f *sourceFlags, my func(context.Context, *connect.DB) error, fn func(context.Context, *pgx.Conn) error) error {
 	if f.timeout <= 0 {
 		f.timeout = defaultConnectTimeout
 	}
@@ -103,8 +122,12 @@ func (e *env) withSlotConn(ctx context.Context, f *sourceFlags, fn func(context.
 		return err
 	}
 	defer db.Close()
-	if db.Engine != connect.Postgres {
-		return fmt.Errorf("replication slots are PostgreSQL's; this database is %s, whose change stream is not supported yet", db.Engine)
+	switch db.Engine {
+	case connect.Postgres:
+	case connect.MySQL:
+		return my(ctx, db)
+	default:
+		return fmt.Errorf("replication slots are PostgreSQL's, stored positions MySQL's and MariaDB's; this database is %s, whose change stream is not supported yet", db.Engine)
 	}
 	pc, _, err := connect.PostgresConnConfig(db.Config, connect.Options{ConnectTimeout: f.timeout})
 	if err != nil {

@@ -176,6 +176,25 @@ func PostgresConnConfig(cfg *Config, opts Options) (pc *pgx.ConnConfig, pgbounce
 }
 
 func openMySQL(cfg *Config, opts Options) (*sql.DB, error) {
+	mc, err := MySQLConfig(cfg, opts)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := mysql.NewConnector(mc)
+	if err != nil {
+		return nil, &Error{Part: PartURI, Msg: "the connection URI is not valid for MySQL: " + scrub(cfg, err.Error())}
+	}
+	return sql.OpenDB(conn), nil
+}
+
+// MySQLConfig is the go-sql-driver/mysql configuration Quarry's MySQL
+// pool connects with (TLS from cfg, sessions in UTC, one statement per
+// query), for the few parts that need connections of their own (the
+// change stream, its leader lock and stored position).
+func MySQLConfig(cfg *Config, opts Options) (*mysql.Config, error) {
+	if opts.ConnectTimeout <= 0 {
+		opts.ConnectTimeout = 10 * time.Second
+	}
 	mc := mysql.NewConfig()
 	mc.User = cfg.User
 	mc.Passwd = cfg.Password
@@ -215,11 +234,7 @@ func openMySQL(cfg *Config, opts Options) (*sql.DB, error) {
 	// connection; without it, one plain-text fallback under prefer clears
 	// the shared TLS setting for every later connection of the pool.
 	_ = mc.Apply(mysql.BeforeConnect(func(context.Context, *mysql.Config) error { return nil }))
-	conn, err := mysql.NewConnector(mc)
-	if err != nil {
-		return nil, &Error{Part: PartURI, Msg: "the connection URI is not valid for MySQL: " + scrub(cfg, err.Error())}
-	}
-	return sql.OpenDB(conn), nil
+	return mc, nil
 }
 
 func openSQLite(cfg *Config, opts Options) (*sql.DB, error) {
