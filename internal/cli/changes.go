@@ -52,9 +52,9 @@ type changesFlags struct {
 }
 
 func addChangesFlags(fs *pflag.FlagSet, f *changesFlags) {
-	fs.StringVar(&f.mode, "changes", changesMutations, "where subscriptions' change events come from: mutations (Quarry's own mutations) or database (every committed change, from any program, read from the database's change stream: PostgreSQL with wal_level=logical, or MySQL/MariaDB with log_bin on, binlog_format=ROW, binlog_row_image=FULL and a user with REPLICATION SLAVE and REPLICATION CLIENT (BINLOG MONITOR on MariaDB))")
-	fs.StringVar(&f.slot, "changes-slot", "", "with --changes database: name of the replication slot and publication, quarry_<name> (default from the schema's database identifier); every deployment reading one database needs its own")
-	fs.StringVar(&f.maxLag, "changes-max-lag", "1GB", "with --changes database: warn when the replication slot keeps more WAL than this behind what was read (a slot nobody reads fills the disk)")
+	fs.StringVar(&f.mode, "changes", changesMutations, "where subscriptions' change events come from: mutations (Quarry's own mutations) or database (every committed change, from any program, read from the database's change stream: PostgreSQL with wal_level=logical, or MySQL/MariaDB with log_bin on, binlog_format=ROW, binlog_row_image=FULL and a user with REPLICATION SLAVE and REPLICATION CLIENT (BINLOG MONITOR on MariaDB), or SQLite through triggers Quarry adds)")
+	fs.StringVar(&f.slot, "changes-slot", "", "with --changes database: the stream's name, quarry_<name>: PostgreSQL's replication slot and publication, the stored position on MySQL/MariaDB (default from the schema's database identifier); every deployment reading one database needs its own")
+	fs.StringVar(&f.maxLag, "changes-max-lag", "1GB", "with --changes database: warn when the stream is further behind than this: WAL a PostgreSQL slot keeps (a slot nobody reads fills the disk), binary log after the stored position on MySQL/MariaDB, unread log rows on SQLite")
 	fs.DurationVar(&f.poll, "changes-poll", 50*time.Millisecond, "with --changes database on SQLite: how often to look for changes")
 }
 
@@ -276,14 +276,14 @@ func (fd *changeFeed) lagWatch(ctx context.Context) {
 		switch {
 		case err != nil:
 			if ctx.Err() == nil {
-				fd.log.Warn("changes: could not read the replication slot's lag", "error", err.Error())
+				fd.log.Warn("changes: could not read how far the change stream is behind", "error", err.Error())
 			}
 		case n > fd.maxLag:
-			fd.log.Warn("changes: the replication slot is further behind than --changes-max-lag; the database keeps the WAL until it is read",
+			fd.log.Warn("changes: the change stream is further behind than --changes-max-lag (the database keeps what was not read: PostgreSQL's WAL, MySQL's binary log, SQLite's log rows)",
 				"lag_bytes", n, "max_lag_bytes", fd.maxLag)
 			warned = true
 		case warned:
-			fd.log.Info("changes: the replication slot caught up", "lag_bytes", n)
+			fd.log.Info("changes: the change stream caught up", "lag_bytes", n)
 			warned = false
 		}
 	}
@@ -346,7 +346,7 @@ func (fd *changeFeed) run(ctx context.Context) {
 			select {
 			case <-lost:
 				if lctx.Err() == nil {
-					fd.log.Warn("changes: lost the leadership (its database session ended); standing by")
+					fd.log.Warn("changes: lost the leadership (its lock's session or lease ended); standing by")
 				}
 				cancel()
 			case <-lctx.Done():

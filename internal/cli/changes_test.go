@@ -350,10 +350,24 @@ func TestChangesLatency(t *testing.T) {
 }
 
 // TestChangesRealClient: a row INSERTed with plain SQL reaches the real
-// aws-amplify client's onCreate() and observeQuery().
+// aws-amplify client's onCreate() and observeQuery(), on PostgreSQL and
+// on MariaDB.
 func TestChangesRealClient(t *testing.T) {
 	nodeDir := nodePackages(t, "ws")
-	db := changesDB(t)
+	for _, engine := range []string{"postgresql", "mariadb"} {
+		t.Run(engine, func(t *testing.T) {
+			var db *testdb.DB
+			if engine == "mariadb" {
+				db, _ = changesMyDB(t)
+			} else {
+				db = changesDB(t)
+			}
+			realClientSeesInsert(t, nodeDir, db)
+		})
+	}
+}
+
+func realClientSeesInsert(t *testing.T, nodeDir string, db *testdb.DB) {
 	project := changesProject(t, db)
 	inst := startInstance(t, project, nil)
 	inst.waitLog(t, "changes: leading")
@@ -380,7 +394,7 @@ func TestChangesRealClient(t *testing.T) {
 	if !lines.Scan() || lines.Text() != "ready" {
 		t.Fatalf("node: %q %s", lines.Text(), stderr.String())
 	}
-	sqlExec(t, db, `INSERT INTO note (id, owner, title) VALUES (500, 'x', 'from-psql')`)
+	db.Exec(t, `INSERT INTO note (id, owner, title) VALUES (500, 'x', 'from-psql')`)
 	if !lines.Scan() {
 		t.Fatalf("node printed nothing more: %s", stderr.String())
 	}
