@@ -25,11 +25,13 @@ import (
 
 	_ "github.com/go-sql-driver/mysql" // registers the "mysql" driver
 	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" driver
+
+	"github.com/quarrydata/quarry/internal/testpg"
 )
 
-// Binaries of the database servers the tests start.
+// Binaries of the database servers the tests start (PostgreSQL's:
+// testpg.Bin).
 const (
-	pgBin          = "/usr/lib/postgresql/15/bin"
 	mariadbd       = "/usr/sbin/mariadbd"
 	mariadbInstall = "/usr/bin/mariadb-install-db"
 )
@@ -260,7 +262,7 @@ type pgServer struct {
 // a postmaster on a free port; extra are more `-c name=value` settings.
 func startPostgres(t testing.TB, extra ...string) *pgServer {
 	t.Helper()
-	need(t, filepath.Join(pgBin, "initdb"), filepath.Join(pgBin, "postgres"))
+	need(t, filepath.Join(testpg.Bin(), "initdb"), filepath.Join(testpg.Bin(), "postgres"))
 	base := t.TempDir()
 	s := &pgServer{dataDir: filepath.Join(base, "pgdata"), logPath: filepath.Join(base, "postgres.log"), port: freePort(t)}
 	// initdb and postgres refuse to run as root: run them as postgres.
@@ -277,7 +279,7 @@ func startPostgres(t testing.TB, extra ...string) *pgServer {
 			t.Fatal(err)
 		}
 	}
-	initdb := exec.Command(filepath.Join(pgBin, "initdb"), "-D", s.dataDir, "-A", "trust", "-U", "postgres",
+	initdb := exec.Command(filepath.Join(testpg.Bin(), "initdb"), "-D", s.dataDir, "-A", "trust", "-U", "postgres",
 		"-E", "UTF8", "--locale=C", "--no-sync")
 	initdb.SysProcAttr = &syscall.SysProcAttr{Credential: s.cred}
 	if out, err := initdb.CombinedOutput(); err != nil {
@@ -306,7 +308,7 @@ func (s *pgServer) Start(t testing.TB) {
 	if s.p != nil && !s.p.exited() {
 		t.Fatal("postgres is already running")
 	}
-	cmd := exec.Command(filepath.Join(pgBin, "postgres"), s.args...)
+	cmd := exec.Command(filepath.Join(testpg.Bin(), "postgres"), s.args...)
 	cmd.SysProcAttr = &syscall.SysProcAttr{Credential: s.cred}
 	s.p = startProc(t, "postgres", cmd, s.logPath)
 }

@@ -23,8 +23,23 @@ import (
 	"github.com/jackc/pgx/v5"
 )
 
-// Bin is where the PostgreSQL 15 server programs are (Debian's layout).
-const Bin = "/usr/lib/postgresql/15/bin"
+// Bin is where the PostgreSQL server programs are: Debian's layout,
+// /usr/lib/postgresql/<major>/bin, the newest installed (15 on bookworm,
+// 17 on trixie), or QUARRY_TEST_PG_BIN.
+func Bin() string {
+	if dir := os.Getenv("QUARRY_TEST_PG_BIN"); dir != "" {
+		return dir
+	}
+	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin")
+	best, bestMajor := "/usr/lib/postgresql/15/bin", 0
+	for _, d := range dirs {
+		major, err := strconv.Atoi(filepath.Base(filepath.Dir(d)))
+		if err == nil && major > bestMajor {
+			best, bestMajor = d, major
+		}
+	}
+	return best
+}
 
 // Missing skips the test loudly, or fails it under CI=true.
 func Missing(t testing.TB, what string, err error) {
@@ -60,8 +75,8 @@ type Server struct {
 func Start(t testing.TB, extra ...string) *Server {
 	t.Helper()
 	for _, b := range []string{"initdb", "postgres"} {
-		if _, err := os.Stat(filepath.Join(Bin, b)); err != nil {
-			Missing(t, filepath.Join(Bin, b), err)
+		if _, err := os.Stat(filepath.Join(Bin(), b)); err != nil {
+			Missing(t, filepath.Join(Bin(), b), err)
 		}
 	}
 	base := t.TempDir()
@@ -86,7 +101,7 @@ func Start(t testing.TB, extra ...string) *Server {
 		}
 	}
 	data := filepath.Join(base, "pgdata")
-	initdb := exec.Command(filepath.Join(Bin, "initdb"), "-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-sync")
+	initdb := exec.Command(filepath.Join(Bin(), "initdb"), "-D", data, "-A", "trust", "-U", "postgres", "-E", "UTF8", "--locale=C", "--no-sync")
 	initdb.SysProcAttr = &syscall.SysProcAttr{Credential: cred}
 	if out, err := initdb.CombinedOutput(); err != nil {
 		t.Fatalf("initdb: %v\n%s", err, out)
@@ -101,7 +116,7 @@ func Start(t testing.TB, extra ...string) *Server {
 		t.Fatal(err)
 	}
 	defer out.Close()
-	s.cmd = exec.Command(filepath.Join(Bin, "postgres"), args...)
+	s.cmd = exec.Command(filepath.Join(Bin(), "postgres"), args...)
 	s.cmd.Stdout, s.cmd.Stderr = out, out
 	s.cmd.SysProcAttr = &syscall.SysProcAttr{Credential: cred, Setpgid: true, Pdeathsig: syscall.SIGKILL}
 	if err := s.cmd.Start(); err != nil {
