@@ -35,6 +35,15 @@ while read -r dir name; do
   n=$((n + 1))
   printf '\n== %s (./%s) for %s\n' "$name" "$dir" "$duration"
   if ! go test -run '^$' -fuzz "^${name}\$" -fuzztime "$duration" -parallel "$parallel" "./$dir" 2>&1 | tee "$log"; then
+    # Go 1.26's fuzz coordinator can report the end of -fuzztime itself as
+    # a failure, "context deadline exceeded" with no input written, when
+    # the machine is busy (go.dev/issue/75804, fixed in Go 1.27). That is
+    # not a finding: replay the corpus to be sure, and go on.
+    if grep -q 'context deadline exceeded' "$log" && ! grep -qE 'testdata/fuzz/[^ ]+/[0-9a-f]+' "$log" &&
+      go test -run "^${name}\$" "./$dir" >/dev/null 2>&1; then
+      echo "(Go's fuzzing deadline race, go.dev/issue/75804: no failing input; the corpus replays clean)"
+      continue
+    fi
     echo >&2
     echo "FAIL: $name in ./$dir" >&2
     # go test prints the path relative to the package directory.
