@@ -62,13 +62,13 @@ func TestNames(t *testing.T) {
 		root, field, args string
 	}{
 		{"Query", "getEvent", "id: Int!"},
-		{"Query", "listEvents", "id: Int, filter: ModelEventFilterInput, limit: Int, nextToken: String, sortDirection: ModelSortDirection"},
-		{"Query", "listAlbums", "album_id: Int, filter: ModelAlbumFilterInput, limit: Int, nextToken: String, sortDirection: ModelSortDirection"},
+		{"Query", "listEvents", "id: Int, filter: ModelEventFilterInput, limit: Int, nextToken: String, sortDirection: ModelSortDirection, sortBy: [ModelEventSortInput!]"},
+		{"Query", "listAlbums", "album_id: Int, filter: ModelAlbumFilterInput, limit: Int, nextToken: String, sortDirection: ModelSortDirection, sortBy: [ModelAlbumSortInput!]"},
 		{"Query", "getPlaylistTrack", "PlaylistId: Int!, TrackId: Int!"},
-		{"Query", "listPlaylistTracks", "PlaylistId: Int, TrackId: ModelIntKeyConditionInput, filter: ModelPlaylistTrackFilterInput, limit: Int, nextToken: String, sortDirection: ModelSortDirection"},
+		{"Query", "listPlaylistTracks", "PlaylistId: Int, TrackId: ModelIntKeyConditionInput, filter: ModelPlaylistTrackFilterInput, limit: Int, nextToken: String, sortDirection: ModelSortDirection, sortBy: [ModelPlaylistTrackSortInput!]"},
 		{"Query", "getShift", "store_id: Int!, day: AWSDate!, slot: Int!"},
-		{"Query", "listShifts", "store_id: Int, daySlot: ModelShiftPrimaryCompositeKeyConditionInput, filter: ModelShiftFilterInput, limit: Int, nextToken: String, sortDirection: ModelSortDirection"},
-		{"Query", "listEmployees", "EmployeeId: Int, filter: ModelEmployeeFilterInput, limit: Int, nextToken: String, sortDirection: ModelSortDirection"},
+		{"Query", "listShifts", "store_id: Int, daySlot: ModelShiftPrimaryCompositeKeyConditionInput, filter: ModelShiftFilterInput, limit: Int, nextToken: String, sortDirection: ModelSortDirection, sortBy: [ModelShiftSortInput!]"},
+		{"Query", "listEmployees", "EmployeeId: Int, filter: ModelEmployeeFilterInput, limit: Int, nextToken: String, sortDirection: ModelSortDirection, sortBy: [ModelEmployeeSortInput!]"},
 		{"Mutation", "createEvent", "input: CreateEventInput!, condition: ModelEventConditionInput"},
 		{"Subscription", "onCreateEvent", "filter: ModelSubscriptionEventFilterInput"},
 	}
@@ -139,12 +139,21 @@ func TestInputs(t *testing.T) {
 		// Relationships.
 		{"artist", "artist_id: Int!, name: String, albums: ModelAlbumConnection"},
 		{"Employee", "EmployeeId: Int!, LastName: String!, ReportsTo: Int, BirthDate: AWSDateTime, Email: AWSEmail, ReportsTo_Employee: Employee, Employees: ModelEmployeeConnection"},
-		{"ModelAlbumConnection", "items: [album]!, nextToken: String"},
+		{"ModelAlbumConnection", "items: [album]!, nextToken: String, totalCount: Int!"},
+		// sortBy: a field of the sort enum and a direction.
+		{"ModelEventSortInput", "field: ModelEventSortField!, direction: ModelSortDirection"},
 	}
 	for _, tt := range tests {
 		if got := fields(tt.typ); got != tt.want {
 			t.Errorf("%s:\n got  %s\n want %s", tt.typ, got, tt.want)
 		}
+	}
+	// Scalars only: no enum (status), list (past_statuses, tags) or AWSJSON.
+	if got := enumValues(s.AST.Types["ModelEventSortField"]); got != "id name created_at venue_id" {
+		t.Errorf("ModelEventSortField = %s", got)
+	}
+	if got := enumValues(s.AST.Types["ModelNoteSortField"]); strings.Contains(got, "doc") {
+		t.Errorf("ModelNoteSortField lists the AWSJSON field doc: %s", got)
 	}
 	// Enum values are as in ModelAttributeTypes and ModelSortDirection.
 	if got := enumValues(s.AST.Types["ModelAttributeTypes"]); got != "binary binarySet bool list map number numberSet string stringSet _null" {
@@ -159,7 +168,7 @@ func TestInputs(t *testing.T) {
 	for _, a := range f.Arguments {
 		args = append(args, a.Name+": "+a.Type.String())
 	}
-	if got := strings.Join(args, ", "); got != "filter: ModelAlbumFilterInput, sortDirection: ModelSortDirection, limit: Int, nextToken: String" {
+	if got := strings.Join(args, ", "); got != "filter: ModelAlbumFilterInput, sortDirection: ModelSortDirection, limit: Int, nextToken: String, sortBy: [ModelAlbumSortInput!]" {
 		t.Errorf("artist.albums args = %s", got)
 	}
 }

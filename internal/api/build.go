@@ -166,6 +166,9 @@ func (b *builder) model(m *schema.Model) error {
 				{name: "limit", typ: "Int"},
 				{name: "nextToken", typ: "String"},
 			}
+			if in := sortInputName(target); in != "" {
+				f.args = append(f.args, field{name: "sortBy", typ: "[" + in + "!]"})
+			}
 		}
 		t.fields = append(t.fields, f)
 		b.out.Relationships[FieldRef{n.typ, r.Name}] = r
@@ -179,9 +182,11 @@ func (b *builder) model(m *schema.Model) error {
 	b.add(&def{kind: objectDef, name: n.connection, origin: origin + " (connection)", fields: []field{
 		{name: "items", typ: "[" + n.typ + "]!"},
 		{name: "nextToken", typ: "String"},
+		{name: "totalCount", typ: "Int!", desc: "How many items the filter, the key arguments and the caller's rules let through, on every page (a Quarry extension)."},
 	}})
 	b.out.Objects[n.connection] = Object{Model: m, Connection: true}
 	b.inputs(m, n, origin)
+	sortIn := b.sortInput(m, origin)
 
 	// Root fields, in the order the transformer emits them.
 	key := m.PrimaryKey
@@ -212,6 +217,10 @@ func (b *builder) model(m *schema.Model) error {
 			field{name: "limit", typ: "Int"},
 			field{name: "nextToken", typ: "String"},
 			field{name: "sortDirection", typ: "ModelSortDirection"})
+		if sortIn != "" {
+			f.args = append(f.args, field{name: "sortBy", typ: "[" + sortIn + "!]",
+				desc: "Orders the items by these fields, then by the primary key (a Quarry extension); the direction goes inside, not in sortDirection."})
+		}
 		if err := b.addRoot(b.query, f, Root{Kind: List, Model: m, SortKeyArg: skArg}, "the list query of "+origin); err != nil {
 			return err
 		}
@@ -247,6 +256,30 @@ func (b *builder) model(m *schema.Model) error {
 		}
 	}
 	return nil
+}
+
+// sortInput adds ModelXSortInput and the enum ModelXSortField of the
+// fields a list can be ordered by (Sortable) and returns the input's
+// name, or "" when no field can order. Like the other inputs it is
+// printed only where a list or a hasMany uses it.
+func (b *builder) sortInput(m *schema.Model, origin string) string {
+	input := sortInputName(m)
+	if input == "" {
+		return ""
+	}
+	var names []string
+	for _, f := range m.Fields {
+		if Sortable(f) {
+			names = append(names, f.Name)
+		}
+	}
+	fieldEnum := "Model" + schema.UpperFirst(m.Name) + "SortField"
+	b.add(&def{kind: enumDef, name: fieldEnum, values: names, origin: origin + " (sort fields)"})
+	b.add(&def{kind: inputDef, name: input, origin: origin + " (sort input)", fields: []field{
+		{name: "field", typ: fieldEnum + "!"},
+		{name: "direction", typ: "ModelSortDirection"},
+	}})
+	return input
 }
 
 // checkModel refuses what the IR's validation should already have caught

@@ -150,7 +150,8 @@ func (e *env) build(ctx context.Context, f *serveFlags, tokens *plan.Tokens) (*b
 	if err != nil {
 		return fail(err)
 	}
-	if err := schema.Bind(&schema.Schema{Models: tables}, cat); err != nil {
+	// The enums go along: Bind recovers their values' stored text.
+	if err := schema.Bind(&schema.Schema{Models: tables, Enums: s.Enums}, cat); err != nil {
 		return fail(err)
 	}
 	if len(managedModels) > 0 {

@@ -103,6 +103,7 @@ func TestDepth(t *testing.T) {
   $limit: Int
   $nextToken: String
   $sortDirection: ModelSortDirection
+  $sortBy: [ModelEventSortInput!]
 ) {
   listEvents(
     id: $id
@@ -110,6 +111,7 @@ func TestDepth(t *testing.T) {
     limit: $limit
     nextToken: $nextToken
     sortDirection: $sortDirection
+    sortBy: $sortBy
   ) {
     items {
       id

@@ -91,6 +91,12 @@ func (g gen) field(f *ast.FieldDefinition, depth int, root bool) *Selection {
 			if strings.HasPrefix(sub.Name, "__") {
 				continue
 			}
+			if sub.Name == "totalCount" && strings.HasPrefix(t.Name, "Model") && strings.HasSuffix(t.Name, "Connection") {
+				// Quarry's extension costs a count on every page: left
+				// to the queries that want it, as the reference's
+				// documents, which have no such field, leave it.
+				continue
+			}
 			if s := g.field(sub, depth-1, false); s != nil {
 				sel.Fields = append(sel.Fields, s)
 			}

@@ -51,7 +51,8 @@ func chinookCatalog() *introspect.Catalog {
 		return c
 	}
 	mood := col("mood", "mood", true)
-	mood.EnumType, mood.EnumValues = "mood", []string{"calm", "energetic", "dark"}
+	// "so-so" is not a GraphQL name: the client must see it as so_so.
+	mood.EnumType, mood.EnumValues = "mood", []string{"calm", "energetic", "dark", "so-so"}
 	tags := col("tags", "text", true)
 	tags.ArrayDims, tags.ColumnType = 1, "text[]"
 	fk := func(name, column, table, ref string) introspect.ForeignKey {
@@ -62,7 +63,7 @@ func chinookCatalog() *introspect.Catalog {
 	}
 	return &introspect.Catalog{
 		Engine: introspect.EnginePostgres, Database: "chinook", Schemas: []string{"public"},
-		Enums: []introspect.EnumType{{Schema: "public", Name: "mood", Values: []string{"calm", "energetic", "dark"}}},
+		Enums: []introspect.EnumType{{Schema: "public", Name: "mood", Values: []string{"calm", "energetic", "dark", "so-so"}}},
 		Tables: []introspect.Table{
 			table("artist", []string{"artist_id"}, []introspect.Column{serial("artist_id"), col("name", "text", true)}),
 			table("album", []string{"album_id"},
@@ -274,7 +275,7 @@ func TestOutputsShape(t *testing.T) {
 		{"data/authorization_types", `["AMAZON_COGNITO_USER_POOLS","AWS_IAM"]`},
 		// Enums are {"enum": X}, whether the field says IsEnum or not.
 		{"data/model_introspection/models/track/fields/mood/type", `{"enum":"TrackMood"}`},
-		{"data/model_introspection/enums/TrackMood", `{"name":"TrackMood","values":["calm","energetic","dark"]}`},
+		{"data/model_introspection/enums/TrackMood", `{"name":"TrackMood","values":["calm","energetic","dark","so_so"]}`},
 		{"data/model_introspection/models/track/fields/tags", `{"attributes":[],"isArray":true,"isArrayNullable":true,"isRequired":false,"name":"tags","type":"String"}`},
 		// Computed and generated non-key columns are read-only; a
 		// generated key is not, as update names the row by it.

@@ -51,7 +51,17 @@ func SchemaTS(s *schema.Schema) string {
 		for i, v := range e.Values {
 			vals[i] = str(v)
 		}
-		entries = append(entries, fmt.Sprintf("  %s: a.enum([%s])", str(e.Name), strings.Join(vals, ", ")))
+		entry := fmt.Sprintf("  %s: a.enum([%s])", str(e.Name), strings.Join(vals, ", "))
+		if r := e.Renamed(); len(r) > 0 {
+			// a.enum holds names only; Quarry maps them to the stored text
+			// it reads from the database's catalog when it serves.
+			pairs := make([]string, len(r))
+			for i, p := range r {
+				pairs[i] = p[0] + " = " + str(p[1])
+			}
+			entry = "  // stored in the database as: " + oneLine(strings.Join(pairs, ", ")) + "\n" + entry
+		}
+		entries = append(entries, entry)
 	}
 	b.WriteString(strings.Join(entries, ",\n"))
 	b.WriteString("\n});\n")

@@ -14,6 +14,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -205,11 +206,24 @@ type Row struct {
 	Key    json.RawMessage
 }
 
-// List runs a list statement (rows of object and key).
-func (x *Executor) List(ctx context.Context, st sqlgen.Statement) (_ []Row, err error) {
+// Page is what a list statement returned: its rows and, when it counted
+// them (a third column), the total.
+type Page struct {
+	Rows []Row
+	// Total is the number of rows the list's filter and rules let
+	// through, set when Counted.
+	Total   int64
+	Counted bool
+}
+
+// List runs a list statement: rows of object and key, and, when the
+// statement counts (a third column, sqlgen's totalCount row), one row
+// whose object is NULL and whose third column is the count, wherever
+// the engine returns it.
+func (x *Executor) List(ctx context.Context, st sqlgen.Statement) (_ Page, err error) {
 	ctx, done, err := x.slot(ctx, st.SQL)
 	if err != nil {
-		return nil, err
+		return Page{}, err
 	}
 	defer func() { done(err) }()
 	x.observe(st.SQL)
@@ -218,7 +232,7 @@ func (x *Executor) List(ctx context.Context, st sqlgen.Statement) (_ []Row, err 
 	// before: a page costs a few allocations of at most twice its size,
 	// not one per row, nor the copies of a buffer grown by doubling.
 	var (
-		out   = make([]Row, 0, 32)
+		out   = Page{Rows: make([]Row, 0, 32)}
 		chunk []byte
 	)
 	keep := func(b []byte) []byte {
@@ -234,18 +248,26 @@ func (x *Executor) List(ctx context.Context, st sqlgen.Statement) (_ []Row, err 
 	rctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	err = connect.ReadBytes(rctx, x.db, st.SQL, st.Args, func(cols [][]byte) error {
-		if len(cols) != 2 {
-			return fmt.Errorf("exec: a list statement returned %d columns, not 2", len(cols))
+		if len(cols) != 2 && len(cols) != 3 {
+			return fmt.Errorf("exec: a list statement returned %d columns, not 2 or 3", len(cols))
+		}
+		if len(cols) == 3 && cols[0] == nil {
+			n, err := strconv.ParseInt(string(cols[2]), 10, 64)
+			if err != nil || out.Counted {
+				return fmt.Errorf("exec: a list statement returned a bad count row (%q)", cols[2])
+			}
+			out.Total, out.Counted = n, true
+			return nil
 		}
 		if err := charge(ctx, 1, len(cols[0])); err != nil {
 			cancel()
 			return err
 		}
-		out = append(out, Row{Object: keep(cols[0]), Key: keep(cols[1])})
+		out.Rows = append(out.Rows, Row{Object: keep(cols[0]), Key: keep(cols[1])})
 		return nil
 	})
 	if err != nil {
-		return nil, x.failed(err)
+		return Page{}, x.failed(err)
 	}
 	x.outage.end()
 	return out, nil

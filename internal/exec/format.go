@@ -30,6 +30,7 @@ import (
 //	AWSJSON             a string holding the JSON text
 //	String and others   the text; binary data as \x and lower-case hex, as
 //	                    PostgreSQL prints bytea
+//	enums               the value's GraphQL name for its stored text (PG-13 → PG_13)
 //	lists               PostgreSQL arrays, MySQL SETs and JSON arrays, element by element
 
 // valueType is what decides a value's format.
@@ -38,6 +39,10 @@ type valueType struct {
 	Name string
 	List bool
 	Enum bool
+	// EnumValues, when set, maps an enum's stored text to its values'
+	// GraphQL names (PG-13 → PG_13); text it does not know passes as is,
+	// as the model queries' SQL lets it.
+	EnumValues *schema.Enum
 	// FieldDB is the model field's declared type (schema.Field.DBType,
 	// "timetz", "set"), when the value is a model field's.
 	FieldDB string
@@ -158,7 +163,13 @@ func writeScalar(w *bytes.Buffer, v any, t valueType) error {
 		return nil
 	}
 	if t.Enum {
-		writeString(w, text(v))
+		s := text(v)
+		if t.EnumValues != nil {
+			if name, ok := t.EnumValues.APIName(s); ok {
+				s = name
+			}
+		}
+		writeString(w, s)
 		return nil
 	}
 	switch t.Name {

@@ -95,7 +95,7 @@ func (sh *shaper) row(w *bytes.Buffer, s plan.Shape, row []any) error {
 		w.WriteString("null")
 		return nil
 	}
-	return writeValue(w, row[0], valueType{Name: s.Type.Name, Enum: s.IsEnum, ColumnDB: sh.res.Columns[0].DBType})
+	return writeValue(w, row[0], valueType{Name: s.Type.Name, Enum: s.IsEnum, EnumValues: s.Enum, ColumnDB: sh.res.Columns[0].DBType})
 }
 
 // rowJSON writes a row as a JSON object of its columns, each value in the
@@ -226,7 +226,7 @@ func writeObject(w *bytes.Buffer, obj *plan.Object, rec record) error {
 		if c.Object != nil {
 			err = writeNested(w, c, v)
 		} else {
-			t := valueType{Name: c.Type.Name, List: c.Type.List, Enum: c.IsEnum, ColumnDB: dbType}
+			t := valueType{Name: c.Type.Name, List: c.Type.List, Enum: c.IsEnum, EnumValues: c.Enum, ColumnDB: dbType}
 			if c.Field != nil {
 				t.FieldDB = c.Field.DBType
 			}

@@ -3,6 +3,7 @@ package pipeline
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"sort"
 
 	"github.com/vektah/gqlparser/v2/ast"
@@ -26,16 +27,16 @@ func isIntrospection(op *ast.OperationDefinition, vars map[string]any) bool {
 	return true
 }
 
-// describesSchema reports whether op asks for __schema or __type, not
-// only __typename, with @include and @skip read from vars as rendering
-// reads them.
+// describesSchema reports whether op asks for __schema or __type at its
+// root, beside other fields or not, with @include and @skip read from vars
+// as rendering reads them.
 func describesSchema(op *ast.OperationDefinition, vars map[string]any) bool {
 	fields, err := plan.CollectFields(op.SelectionSet, vars)
 	if err != nil {
 		return true
 	}
 	for _, f := range fields {
-		if f.Name != "__typename" {
+		if f.Name == "__schema" || f.Name == "__type" {
 			return true
 		}
 	}
@@ -54,6 +55,27 @@ func introspectSchema(s *ast.Schema, op *ast.OperationDefinition, vars map[strin
 		return nil, err
 	}
 	return b.Bytes(), nil
+}
+
+// introspectField answers one root field __schema or __type of op, for
+// an operation that also asks for data: its value alone, which the
+// pipeline puts in the field's place among the others.
+func introspectField(s *ast.Schema, op *ast.OperationDefinition, f *ast.Field, vars map[string]any) (json.RawMessage, error) {
+	var b bytes.Buffer
+	if err := value(&b, rootNode{s: s, op: op}.field(f.Name, f.ArgumentMap(vars)), f.SelectionSet, vars); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// introspectRoot answers a root __schema or __type that sits beside data
+// fields, within the response size limit.
+func (e *Engine) introspectRoot(op *ast.OperationDefinition, f *ast.Field, vars map[string]any, lim Limits) (json.RawMessage, error) {
+	val, err := introspectField(e.API.AST, op, f, vars)
+	if err == nil && len(val) > lim.MaxResponseBytes {
+		err = qerr.New(qerr.TooLarge, fmt.Sprintf("the response is over %d bytes (limit --max-response-bytes)", lim.MaxResponseBytes))
+	}
+	return val, err
 }
 
 // render writes n's selected fields as a JSON object.

@@ -13,6 +13,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"sync"
 	"time"
 
@@ -141,10 +142,10 @@ func (e *Engine) serve(ctx context.Context, req Request, requestID string, id au
 		return e.fail(ctx, requestID, nil, qerr.New(qerr.Validation, "subscriptions are served over WebSocket at /graphql/realtime"))
 	}
 	lim := e.Limits.WithDefaults()
+	if e.NoIntrospection && describesSchema(op, coerced) {
+		return e.fail(ctx, requestID, nil, qerr.New(qerr.Validation, "introspection is turned off on this API (quarry serve --introspection turns it on)"))
+	}
 	if isIntrospection(op, coerced) {
-		if e.NoIntrospection && describesSchema(op, coerced) {
-			return e.fail(ctx, requestID, nil, qerr.New(qerr.Validation, "introspection is turned off on this API (quarry serve --introspection turns it on)"))
-		}
 		if err := e.Planner.CheckRootFields(op, coerced); err != nil {
 			return e.fail(ctx, requestID, nil, err)
 		}
@@ -188,7 +189,12 @@ func (e *Engine) serve(ctx context.Context, req Request, requestID string, id au
 			// fail without asking the database.
 			err = budget.Spent()
 		}
-		if err == nil {
+		if err == nil && r.Introspection != nil {
+			// __schema or __type beside data fields: answered from the
+			// schema in its place, as a request of it alone would be.
+			name += "introspection"
+			val, err = e.introspectRoot(op, r.Introspection, coerced, lim)
+		} else if err == nil {
 			fctx, endField := e.stage(ctx, "field", r.Field)
 			if _, x := e.backend(r.Model); x != nil && x.Tracer != nil {
 				fctx = exec.WithField(fctx, fieldOf(r.Kind, r.Field))
@@ -384,10 +390,11 @@ func (e *Engine) list(ctx context.Context, r plan.Root, compiler sqlgen.Compiler
 	if err != nil {
 		return nil, err
 	}
-	rows, err := x.List(ctx, st)
+	page, err := x.List(ctx, st)
 	if err != nil {
 		return nil, err
 	}
+	rows := page.Rows
 	var next string
 	if r.Select.Limit > 0 && len(rows) > r.Select.Limit {
 		rows = rows[:r.Select.Limit]
@@ -427,6 +434,11 @@ func (e *Engine) list(ctx context.Context, r plan.Root, compiler sqlgen.Compiler
 			}
 		case "__typename":
 			writeString(&b, k.Typename)
+		case "totalCount":
+			if !page.Counted {
+				return nil, fmt.Errorf("pipeline: %s selects totalCount, and its statement counted nothing", r.Field)
+			}
+			b.WriteString(strconv.FormatInt(page.Total, 10))
 		}
 	}
 	b.WriteByte('}')

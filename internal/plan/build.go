@@ -5,8 +5,6 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
-	"slices"
-	"sort"
 	"strings"
 
 	"github.com/vektah/gqlparser/v2/ast"
@@ -29,6 +27,9 @@ type Root struct {
 	Model *schema.Model
 	// Typename answers a root-level __typename.
 	Typename string
+	// Introspection is a root-level __schema or __type beside other
+	// fields: the pipeline answers it from the schema, in its place.
+	Introspection *ast.Field
 
 	Select *Select
 	Insert *Insert
@@ -102,6 +103,10 @@ type Builder struct {
 	// id is the caller, set on the copy of the Builder that plans one
 	// request.
 	id auth.Identity
+	// listen is set on the copy that plans a subscription: its filters
+	// are matched against change events, which carry enum values under
+	// their GraphQL names, so they are not mapped to the stored text.
+	listen bool
 }
 
 // Build plans every root field of op for the caller id; vars are the
@@ -148,8 +153,12 @@ func (b *Builder) build(op *ast.OperationDefinition, vars map[string]any) ([]Roo
 
 func (b *Builder) root(op ast.Operation, f *ast.Field, vars map[string]any) (Root, error) {
 	key := responseKey(f)
-	if f.Name == "__typename" {
+	switch f.Name {
+	case "__typename":
 		return Root{Key: key, Typename: rootTypename(op)}, nil
+	case "__schema", "__type":
+		// Validation allows these on the query type only.
+		return Root{Key: key, Field: f.Name, Introspection: f}, nil
 	}
 	rt, ok := b.API.Root(op, f.Name)
 	if !ok {
@@ -301,18 +310,28 @@ func (b *Builder) list(r *Root, m *schema.Model, f *ast.Field, args, vars map[st
 	if err != nil {
 		return err
 	}
-	r.Fingerprint = fingerprint(f.Name, args["filter"], args[sortKeyArg], desc, argOf(args, m))
-	sel := &Select{Model: m, Where: where, Desc: desc, Limit: limit}
+	order, sorted, err := b.sortBy(m, args["sortBy"], args, f.Name)
+	if err != nil {
+		return err
+	}
+	parts := []any{args["filter"], args[sortKeyArg], desc, argOf(args, m)}
+	if order != nil {
+		// Only with sortBy, so that tokens minted before it stay valid.
+		parts = append(parts, sorted)
+	}
+	r.Fingerprint = fingerprint(f.Name, parts...)
+	sel := &Select{Model: m, Where: where, Desc: desc, Limit: limit, Order: order}
 	if tok, ok := args["nextToken"].(string); ok && tok != "" {
 		after, err := b.Tokens.Read(tok, r.Fingerprint)
 		if err != nil {
 			return err
 		}
-		if len(after) != len(m.PrimaryKey) {
+		keys := sel.Keys()
+		if len(after) != len(keys) {
 			return qerr.New(qerr.Validation, "nextToken is not valid for this query")
 		}
-		for i, k := range m.PrimaryKey {
-			v, err := coerce(m.Field(k), after[i], "nextToken")
+		for i, k := range keys {
+			v, err := coerceAs(k.Field, tokenBool(k.Field, after[i]), "nextToken", asStored)
 			if err != nil {
 				return err
 			}
@@ -324,6 +343,9 @@ func (b *Builder) list(r *Root, m *schema.Model, f *ast.Field, args, vars map[st
 		return err
 	}
 	r.Conn = conn
+	for _, k := range conn {
+		sel.Count = sel.Count || k.What == "totalCount"
+	}
 	if items != nil {
 		sel.Fields, err = b.outputs(m, items, vars, sc)
 		if err != nil {
@@ -364,7 +386,7 @@ func (b *Builder) connection(set ast.SelectionSet, vars map[string]any, m *schem
 			items = append(items, f.SelectionSet...)
 		case "__typename":
 			k.Typename = "Model" + schema.UpperFirst(m.Name) + "Connection"
-		case "nextToken":
+		case "nextToken", "totalCount":
 		default:
 			return nil, nil, qerr.New(qerr.Validation, fmt.Sprintf("connections have no field %s", f.Name))
 		}
@@ -452,13 +474,17 @@ func (b *Builder) nested(m *schema.Model, rel *schema.Relationship, f *ast.Field
 	if sel.Limit, err = b.Limits.pageLimit(args); err != nil {
 		return Output{}, err
 	}
-	q := nestedQuery{field: nestedField(m, rel), filter: args["filter"], desc: sel.Desc}
+	var sorted []string
+	if sel.Order, sorted, err = b.sortBy(target, args["sortBy"], args, f.Name); err != nil {
+		return Output{}, err
+	}
+	q := nestedQuery{field: nestedField(m, rel), filter: args["filter"], desc: sel.Desc, sort: sorted}
 	// A hasMany's Join pairs the parent's primary key, in order (Join).
 	for _, k := range m.PrimaryKey {
 		q.parent = append(q.parent, m.Field(k))
 	}
 	if tok, ok := args["nextToken"].(string); ok && tok != "" {
-		if sel.After, err = b.nestedAfter(m, rel, target, q, tok, sc); err != nil {
+		if sel.After, err = b.nestedAfter(m, rel, target, sel.Keys(), q, tok, sc); err != nil {
 			return Output{}, err
 		}
 	}
@@ -486,7 +512,7 @@ func (b *Builder) nested(m *schema.Model, rel *schema.Relationship, f *ast.Field
 // parent before the query runs (a token minted for one album's tracks
 // must not page another's), so a nested nextToken is accepted there only,
 // which is also where AppSync clients page nested lists.
-func (b *Builder) nestedAfter(m *schema.Model, rel *schema.Relationship, target *schema.Model, q nestedQuery, tok string, sc *scope) ([]any, error) {
+func (b *Builder) nestedAfter(m *schema.Model, rel *schema.Relationship, target *schema.Model, keys []OrderKey, q nestedQuery, tok string, sc *scope) ([]any, error) {
 	if sc.key == nil || len(sc.key) != len(q.parent) {
 		return nil, qerr.New(qerr.Validation, fmt.Sprintf("nextToken on the nested field %s is accepted only on the object of a get (get%s): page one %s's %s there, or use list%s with a filter on %s", rel.Name, schema.UpperFirst(m.Name), m.Name, rel.Name, schema.Plural(schema.UpperFirst(target.Name)), strings.Join(rel.References, ", ")))
 	}
@@ -496,21 +522,16 @@ func (b *Builder) nestedAfter(m *schema.Model, rel *schema.Relationship, target 
 	if err != nil {
 		return nil, err
 	}
-	if len(after) != len(target.PrimaryKey) {
+	if len(after) != len(keys) {
 		return nil, qerr.New(qerr.Validation, "nextToken is not valid for this query")
 	}
 	out := make([]any, len(after))
-	for i, k := range target.PrimaryKey {
-		if out[i], err = coerce(target.Field(k), after[i], "nextToken"); err != nil {
+	for i, k := range keys {
+		if out[i], err = coerceAs(k.Field, tokenBool(k.Field, after[i]), "nextToken", asStored); err != nil {
 			return nil, err
 		}
 	}
 	return out, nil
-}
-
-// CollectFields is collect for other stages (introspection).
-func CollectFields(set ast.SelectionSet, vars map[string]any) ([]*ast.Field, error) {
-	return collect(set, vars)
 }
 
 // Join pairs the columns that link a row of from with the rows of target
@@ -537,75 +558,4 @@ func Join(from, target *schema.Model, rel *schema.Relationship) ([]JoinPair, err
 		}
 	}
 	return join, nil
-}
-
-// collect flattens a selection set: fragment spreads and inline fragments
-// are expanded, @skip and @include applied, and fields with the same
-// response key merged (their sub-selections joined).
-func collect(set ast.SelectionSet, vars map[string]any) ([]*ast.Field, error) {
-	var out []*ast.Field
-	byKey := map[string]*ast.Field{}
-	spread := map[string]bool{}
-	var walk func(ast.SelectionSet) error
-	walk = func(set ast.SelectionSet) error {
-		for _, sel := range set {
-			switch s := sel.(type) {
-			case *ast.Field:
-				if !included(s.Directives, vars) {
-					continue
-				}
-				k := responseKey(s)
-				if prev, ok := byKey[k]; ok {
-					// prev is this function's copy, its selection set
-					// too: appending in place keeps merging linear.
-					prev.SelectionSet = append(prev.SelectionSet, s.SelectionSet...)
-					continue
-				}
-				cp := *s
-				cp.SelectionSet = slices.Clone(s.SelectionSet)
-				byKey[k] = &cp
-				out = append(out, &cp)
-			case *ast.InlineFragment:
-				if included(s.Directives, vars) {
-					if err := walk(s.SelectionSet); err != nil {
-						return err
-					}
-				}
-			case *ast.FragmentSpread:
-				// A fragment spread twice into one selection set adds
-				// nothing the first spread did not.
-				if included(s.Directives, vars) && s.Definition != nil && !spread[s.Name] {
-					spread[s.Name] = true
-					if err := walk(s.Definition.SelectionSet); err != nil {
-						return err
-					}
-				}
-			}
-		}
-		return nil
-	}
-	return out, walk(set)
-}
-
-func included(dirs ast.DirectiveList, vars map[string]any) bool {
-	for _, d := range dirs {
-		if d.Name != "skip" && d.Name != "include" {
-			continue
-		}
-		v, _ := d.ArgumentMap(vars)["if"].(bool)
-		if d.Name == "skip" && v || d.Name == "include" && !v {
-			return false
-		}
-	}
-	return true
-}
-
-// sortedKeys returns a map's keys in order, for deterministic plans.
-func sortedKeys(m map[string]any) []string {
-	keys := make([]string, 0, len(m))
-	for k := range m {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	return keys
 }

@@ -16,15 +16,35 @@ import (
 	"github.com/quarrydata/quarry/internal/schema"
 )
 
+// enumMode says what happens to an enum value on its way into a plan.
+type enumMode int
+
+const (
+	// toStored checks a GraphQL name and gives the text the database
+	// stores for it (PG_13 → PG-13): for values bound to statements.
+	toStored enumMode = iota
+	// asName checks a GraphQL name and keeps it: for values compared with
+	// change events, which carry the names (subscription filters).
+	asName
+	// asStored keeps the value unchecked: it is stored text already (page
+	// tokens carry key columns as the database returned them).
+	asStored
+)
+
 // coerce checks a value given for f and converts it to the Go value bound
 // to the statement: int64, float64, bool, string, time.Time (AWSDateTime,
-// in UTC), or for list fields a typed slice ([]string, []int64, ...).
+// in UTC), or for list fields a typed slice ([]string, []int64, ...). An
+// enum value becomes the text the database stores for it (PG_13 → PG-13).
 func coerce(f *schema.Field, v any, path string) (any, error) {
+	return coerceAs(f, v, path, toStored)
+}
+
+func coerceAs(f *schema.Field, v any, path string, mode enumMode) (any, error) {
 	if v == nil {
 		return nil, nil
 	}
 	if !f.IsList {
-		return coerceElem(f, v, path)
+		return coerceElem(f, v, path, mode)
 	}
 	list, ok := v.([]any)
 	if !ok {
@@ -34,7 +54,7 @@ func coerce(f *schema.Field, v any, path string) (any, error) {
 	case schema.Int, schema.AWSTimestamp:
 		out := make([]int64, len(list))
 		for i, item := range list {
-			n, err := coerceElem(f, item, fmt.Sprintf("%s[%d]", path, i))
+			n, err := coerceElem(f, item, fmt.Sprintf("%s[%d]", path, i), mode)
 			if err != nil {
 				return nil, err
 			}
@@ -44,7 +64,7 @@ func coerce(f *schema.Field, v any, path string) (any, error) {
 	case schema.Float:
 		out := make([]float64, len(list))
 		for i, item := range list {
-			n, err := coerceElem(f, item, fmt.Sprintf("%s[%d]", path, i))
+			n, err := coerceElem(f, item, fmt.Sprintf("%s[%d]", path, i), mode)
 			if err != nil {
 				return nil, err
 			}
@@ -64,7 +84,7 @@ func coerce(f *schema.Field, v any, path string) (any, error) {
 	}
 	out := make([]string, len(list))
 	for i, item := range list {
-		s, err := coerceElem(f, item, fmt.Sprintf("%s[%d]", path, i))
+		s, err := coerceElem(f, item, fmt.Sprintf("%s[%d]", path, i), mode)
 		if err != nil {
 			return nil, err
 		}
@@ -79,8 +99,9 @@ var (
 	phoneRE = regexp.MustCompile(`^\+?[0-9][0-9 ()\-.]{2,}$`)
 )
 
-// coerceElem checks one scalar value against f's type.
-func coerceElem(f *schema.Field, v any, path string) (any, error) {
+// coerceElem checks one scalar value against f's type; mode says what
+// becomes of an enum value.
+func coerceElem(f *schema.Field, v any, path string, mode enumMode) (any, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -115,6 +136,19 @@ func coerceElem(f *schema.Field, v any, path string) (any, error) {
 	s, ok := v.(string)
 	if !ok {
 		return nil, invalid(path, "a string")
+	}
+	if f.IsEnum {
+		if mode == asStored || f.Enum == nil {
+			return s, nil
+		}
+		text, ok := f.Enum.StoredText(s)
+		if !ok {
+			return nil, qerr.New(qerr.Validation, fmt.Sprintf("%s: %q is not a value of the enum %s (one of %s)", path, s, f.Enum.Name, strings.Join(f.Enum.Values, ", ")))
+		}
+		if mode == asName {
+			return s, nil
+		}
+		return text, nil
 	}
 	switch f.Type {
 	case schema.AWSDate:

@@ -45,8 +45,10 @@ type Shape struct {
 	Type schema.TypeRef
 	// Object is set when Type names a model or a custom type.
 	Object *Object
-	// IsEnum marks a return type that is an enum.
+	// IsEnum marks a return type that is an enum; Enum is that enum, whose
+	// stored text the rows hold.
 	IsEnum bool
+	Enum   *schema.Enum
 }
 
 // Object is the selected fields of a model or custom type, each read from
@@ -69,6 +71,9 @@ type Column struct {
 	// column an error instead of null.
 	Type   schema.TypeRef
 	IsEnum bool
+	// Enum is the field's enum when IsEnum: the row holds stored text,
+	// the response the values' GraphQL names.
+	Enum *schema.Enum
 	// Field is the model field read, whose DBType refines the format (a
 	// PostgreSQL timetz, a MySQL SET); nil for custom type fields.
 	Field *schema.Field
@@ -168,19 +173,27 @@ func trimStatementEnd(s string) string {
 // same rules as model inputs: coerce takes a field, so the argument is
 // described as one.
 func (b *Builder) coerceArg(a *schema.TypeField, v any) (any, error) {
-	f := &schema.Field{
+	return coerce(b.argField(a), v, a.Name)
+}
+
+// argField describes an argument as a field, its enum (with the values'
+// stored text) included.
+func (b *Builder) argField(a *schema.TypeField) *schema.Field {
+	e := b.API.IR.Enum(a.Type.Name)
+	return &schema.Field{
 		Name:     a.Name,
 		Type:     a.Type.Name,
-		IsEnum:   b.API.IR.Enum(a.Type.Name) != nil,
+		IsEnum:   e != nil,
+		Enum:     e,
 		IsList:   a.Type.List,
 		Required: a.Type.ElemRequired,
 	}
-	return coerce(f, v, a.Name)
 }
 
 // shape plans how rows become a value of type t, selected by f.
 func (b *Builder) shape(t schema.TypeRef, f *ast.Field, vars map[string]any, what string) (Shape, error) {
-	s := Shape{Type: t, IsEnum: b.API.IR.Enum(t.Name) != nil}
+	e := b.API.IR.Enum(t.Name)
+	s := Shape{Type: t, IsEnum: e != nil, Enum: e}
 	if b.API.IR.Model(t.Name) == nil && b.API.IR.Type(t.Name) == nil {
 		return s, nil
 	}
@@ -213,7 +226,7 @@ func (b *Builder) object(name string, set ast.SelectionSet, vars map[string]any,
 				}
 				return nil, qerr.New(qerr.Validation, fmt.Sprintf("%s has no field %s", m.Name, f.Name))
 			}
-			c.Column, c.Field, c.IsEnum = fld.Column, fld, fld.IsEnum
+			c.Column, c.Field, c.IsEnum, c.Enum = fld.Column, fld, fld.IsEnum, fld.Enum
 			c.Type = schema.TypeRef{Name: fld.Type, List: fld.IsList, Required: fld.Required && !fld.IsList, ElemRequired: fld.Required && fld.IsList}
 			c.Redacted = !b.Policy.Field(m, fld, b.id, authz.Get).Visible()
 			if c.Redacted {
@@ -224,7 +237,8 @@ func (b *Builder) object(name string, set ast.SelectionSet, vars map[string]any,
 			if tf == nil {
 				return nil, qerr.New(qerr.Validation, fmt.Sprintf("%s has no field %s", ct.Name, f.Name))
 			}
-			c.Column, c.Type, c.IsEnum = tf.Name, tf.Type, ir.Enum(tf.Type.Name) != nil
+			c.Enum = ir.Enum(tf.Type.Name)
+			c.Column, c.Type, c.IsEnum = tf.Name, tf.Type, c.Enum != nil
 			if ir.Model(tf.Type.Name) != nil || ir.Type(tf.Type.Name) != nil {
 				if c.Object, err = b.object(tf.Type.Name, f.SelectionSet, vars, what); err != nil {
 					return nil, err

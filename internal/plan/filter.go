@@ -66,7 +66,11 @@ func (b *Builder) filter(m *schema.Model, v any, path string) (pred.Expr, error)
 			if err := b.readable(m, f, path); err != nil {
 				return nil, err
 			}
-			e, err := fieldFilter(f, val, path+"."+k)
+			mode := toStored
+			if b.listen {
+				mode = asName
+			}
+			e, err := fieldFilter(f, val, path+"."+k, mode)
 			if err != nil {
 				return nil, err
 			}
@@ -76,8 +80,10 @@ func (b *Builder) filter(m *schema.Model, v any, path string) (pred.Expr, error)
 	return pred.Conj(and...), nil
 }
 
-// fieldFilter turns {eq: 1, gt: 0, ...} on one field into a predicate.
-func fieldFilter(f *schema.Field, v any, path string) (pred.Expr, error) {
+// fieldFilter turns {eq: 1, gt: 0, ...} on one field into a predicate;
+// mode says whether enum values are compared as the database stores them
+// (toStored, for SQL) or as the API names them (asName, for events).
+func fieldFilter(f *schema.Field, v any, path string, mode enumMode) (pred.Expr, error) {
 	if v == nil {
 		return nil, nil
 	}
@@ -91,7 +97,7 @@ func fieldFilter(f *schema.Field, v any, path string) (pred.Expr, error) {
 		c := pred.Cmp{Column: f.Column, Op: pred.Op(op), List: f.IsList}
 		switch pred.Op(op) {
 		case pred.Eq, pred.Ne, pred.Lt, pred.Le, pred.Gt, pred.Ge:
-			cv, err := coerceElem(f, val, path+"."+op)
+			cv, err := coerceElem(f, val, path+"."+op, mode)
 			if err != nil {
 				return nil, err
 			}
@@ -101,7 +107,7 @@ func fieldFilter(f *schema.Field, v any, path string) (pred.Expr, error) {
 				continue
 			}
 			if f.IsList {
-				cv, err := coerceElem(f, val, path+"."+op)
+				cv, err := coerceElem(f, val, path+"."+op, mode)
 				if err != nil {
 					return nil, err
 				}
@@ -122,7 +128,7 @@ func fieldFilter(f *schema.Field, v any, path string) (pred.Expr, error) {
 				return nil, qerr.New(qerr.Validation, path+".between takes exactly two non-null values")
 			}
 			for i, item := range list {
-				cv, err := coerceElem(f, item, fmt.Sprintf("%s.%s[%d]", path, op, i))
+				cv, err := coerceElem(f, item, fmt.Sprintf("%s.%s[%d]", path, op, i), mode)
 				if err != nil {
 					return nil, err
 				}
@@ -224,7 +230,7 @@ func (b *Builder) keyCondition(m *schema.Model, cond map[string]any) (pred.Expr,
 		}
 	}
 	if len(sortFields) == 1 {
-		return fieldFilter(m.Field(sortFields[0]), cond, "sortKey")
+		return fieldFilter(m.Field(sortFields[0]), cond, "sortKey", toStored)
 	}
 	var and pred.And
 	for _, op := range sortedKeys(cond) {
@@ -233,7 +239,7 @@ func (b *Builder) keyCondition(m *schema.Model, cond map[string]any) (pred.Expr,
 			obj, _ := cond[op].(map[string]any)
 			for _, k := range sortFields {
 				if v, ok := obj[k]; ok {
-					e, err := fieldFilter(m.Field(k), map[string]any{op: v}, "sortKey."+k)
+					e, err := fieldFilter(m.Field(k), map[string]any{op: v}, "sortKey."+k, toStored)
 					if err != nil {
 						return nil, err
 					}

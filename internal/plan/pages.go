@@ -27,6 +27,7 @@ type nestedQuery struct {
 	field  string
 	filter any
 	desc   bool
+	sort   []string // sortBy, as the root list's fingerprint keeps it
 	parent []*schema.Field
 }
 
@@ -45,6 +46,9 @@ func (p *Pages) add(q nestedQuery) *Page {
 // and to the parent's key values, so a token from one album's tracks
 // cannot page another album's. parent are coerced key values.
 func (q nestedQuery) fingerprint(parent []any) string {
+	if q.sort != nil {
+		return fingerprint(q.field, q.filter, q.desc, parent, q.sort)
+	}
 	return fingerprint(q.field, q.filter, q.desc, parent)
 }
 
@@ -74,7 +78,8 @@ func (p *Pages) Mint(t *Tokens, marker json.RawMessage) (string, error) {
 	}
 	parent := make([]any, len(raw))
 	for i, v := range raw {
-		cv, err := coerce(q.parent[i], v, "parent key")
+		// The database wrote the key as stored: enum values stay as they are.
+		cv, err := coerceAs(q.parent[i], v, "parent key", asStored)
 		if err != nil {
 			return "", qerr.Wrap(qerr.Internal, "cannot read a nested page's parent key", err)
 		}

@@ -20,14 +20,19 @@ type Select struct {
 	// Where is the filter, the key of a get, and (later) the caller's
 	// authorization predicate, already combined.
 	Where pred.Expr
-	// Order is the model's primary key, ascending unless Desc.
-	Desc bool
+	// Order is the sortBy keys of a list, in order; Desc the direction of
+	// the primary key when there are none. Keys gives the order in full.
+	Order []OrderKey
+	Desc  bool
 	// Limit is the page size; a list fetches one row more to know whether
 	// there is a next page. Zero means no limit (a get).
 	Limit int
-	// After holds the primary key values of the last row of the previous
-	// page (from nextToken): the page starts after it in Order.
+	// After holds the Keys values of the last row of the previous page
+	// (from nextToken): the page starts after it in that order.
 	After []any
+	// Count asks a root list for the number of rows Where lets through
+	// (the connection's totalCount), in the same statement.
+	Count bool
 	// Single marks a get or a belongsTo/hasOne: one object or null.
 	Single bool
 	// Page is set on a nested hasMany whose connection selects nextToken.
@@ -38,7 +43,7 @@ type Select struct {
 // token, so the dialect writes, in nextToken's place, null when no row
 // follows the page's Limit rows, or else the JSON array
 //
-//	[Marker, ID, [parent key values], [last item's key values]]
+//	[Marker, ID, [parent key values], [last item's Keys values]]
 //
 // which the pipeline replaces with a signed token (Pages.Mint) before the
 // response leaves. Key values are written as a list's token keeps them.
@@ -102,7 +107,7 @@ func FlaggedKey(k string) (typ, field, key string, ok bool) {
 // ConnKey is one key of a connection object ({items nextToken __typename}).
 type ConnKey struct {
 	Key  string
-	What string // "items", "nextToken" or "__typename"
+	What string // "items", "nextToken", "totalCount" or "__typename"
 	// Typename is the connection type's name, for What == "__typename".
 	Typename string
 }

@@ -46,6 +46,7 @@ func (b *Builder) Subscribe(op *ast.OperationDefinition, vars map[string]any, id
 }
 
 func (b *Builder) subscribe(op *ast.OperationDefinition, vars map[string]any) (*Subscription, error) {
+	b.listen = true // b is this request's copy (forCaller)
 	fields, err := collect(op.SelectionSet, vars)
 	if err != nil {
 		return nil, err
@@ -130,7 +131,7 @@ func (b *Builder) customSubscription(f *ast.Field, op *schema.Operation, vars ma
 		if !ok || v == nil {
 			continue
 		}
-		cv, err := b.coerceArg(a, v)
+		cv, err := coerceAs(b.argField(a), v, a.Name, asName)
 		if err != nil {
 			return nil, err
 		}

@@ -149,17 +149,14 @@ func (b *builder) field(m *Model, t *introspect.Table, c introspect.Column, name
 	if !isEnum || len(c.EnumValues) == 0 {
 		return f
 	}
-	for _, v := range c.EnumValues {
-		if !IsGraphQLName(v) || v == "true" || v == "false" || v == "null" {
-			b.s.Notes = append(b.s.Notes, fmt.Sprintf(
-				"%s.%s: enum value %q is not a GraphQL name, so the field is a String (rename the value to serve it as an enum)",
-				b.display(m.Table), c.Name, v))
-			f.Type = String
-			return f
-		}
+	// Values that are not GraphQL names (PG-13, so-so) are served under
+	// sanitised names; the enum keeps the stored text for each.
+	e, notes := newEnum(b.uniqueTypeName(PascalCase(t.Name, c.Name)), c.EnumValues)
+	for _, n := range notes {
+		b.s.Notes = append(b.s.Notes, fmt.Sprintf("%s.%s: %s", b.display(m.Table), c.Name, n))
 	}
-	e := &Enum{Name: b.uniqueTypeName(PascalCase(t.Name, c.Name)), Values: c.EnumValues}
 	b.s.Enums = append(b.s.Enums, e)
+	f.Enum = e
 	f.Type, f.IsEnum = e.Name, true
 	return f
 }

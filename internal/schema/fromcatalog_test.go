@@ -36,10 +36,16 @@ func TestFromCatalogKeysEnumsAndSkips(t *testing.T) {
 	if f := note.Field("mood"); !f.IsEnum || f.Type != "NoteMood" {
 		t.Errorf("mood = %+v", f)
 	}
-	if f := note.Field("vibe"); f.IsEnum || f.Type != String {
-		t.Errorf("vibe = %+v, want a String", f)
+	if f := note.Field("vibe"); !f.IsEnum || f.Type != "NoteVibe" || f.Enum != s.Enum("NoteVibe") {
+		t.Errorf("vibe = %+v, want the enum NoteVibe", f)
 	}
-	if len(s.Notes) != 1 || !strings.Contains(s.Notes[0], "so-so") {
+	if e := s.Enum("NoteVibe"); e == nil || strings.Join(e.Values, ",") != "so_so" || strings.Join(e.Stored, ",") != "so-so" {
+		t.Errorf("NoteVibe = %+v, want so_so stored as so-so", e)
+	}
+	if e := s.Enum("NoteMood"); e == nil || e.Stored != nil {
+		t.Errorf("NoteMood = %+v, want no stored text (every value is a name)", e)
+	}
+	if len(s.Notes) != 0 {
 		t.Errorf("notes = %q", s.Notes)
 	}
 	if f := note.Field("tags"); !f.IsList || f.Type != String {

@@ -33,8 +33,8 @@ type Schema struct {
 	Enums    []*Enum
 	// Skipped lists the tables and views that are not served, with why.
 	Skipped []Skipped
-	// Notes lists columns whose mapping lost something (an enum whose
-	// values are not GraphQL names, say), for the user to read.
+	// Notes lists columns whose mapping needs the user's attention (an
+	// enum value renamed because of a collision, say).
 	Notes []string
 
 	// Auth holds the global rules, applied to every model and operation
@@ -97,6 +97,12 @@ type Field struct {
 	// Type is a scalar name (see the constants) or an enum's name.
 	Type   string
 	IsEnum bool
+	// Enum is the enum named Type, when IsEnum and the schema was built
+	// from or bound to the catalog (FromCatalog, Bind): it maps the
+	// field's values between their GraphQL names and the stored text,
+	// where the field alone is at hand (the change stream formats rows
+	// with it). Nil means every value is stored as its name.
+	Enum *Enum
 	// IsList marks list fields (PostgreSQL arrays, MySQL SET).
 	IsList bool
 	// Required means NOT NULL; for a list it applies to the elements, as in
@@ -239,12 +245,6 @@ type Operation struct {
 	// Mutations, on a custom subscription, names the mutations (model or
 	// custom) whose results it receives.
 	Mutations []string
-}
-
-// Enum is an enum type.
-type Enum struct {
-	Name   string
-	Values []string
 }
 
 // Skipped is a relation that is not served.

@@ -4,6 +4,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -11,6 +12,8 @@ import (
 	"github.com/quarrydata/quarry/internal/golden"
 	"github.com/quarrydata/quarry/internal/schema"
 )
+
+var storedAsComment = regexp.MustCompile(`(?m) # stored as ".*"$`)
 
 // TestRoundTrip loads each generated golden file of the CLI, prints the
 // IR back and loads that again: the text must come back byte for byte and
@@ -32,7 +35,9 @@ func TestRoundTrip(t *testing.T) {
 				t.Fatal(err)
 			}
 			printed := Print(first)
-			if printed != text {
+			// An enum value's "# stored as" comment is not read back: the
+			// stored text comes from the catalog (schema.Bind), not the file.
+			if text := storedAsComment.ReplaceAllString(text, ""); printed != text {
 				t.Fatalf("Print(Load(file)) differs from the file:\n%s", printed)
 			}
 			// Load itself, from a directory as the CLI will call it.

@@ -36,7 +36,13 @@ func Print(s *schema.Schema) string {
 	}
 	for _, e := range s.Enums {
 		fmt.Fprintf(&b, "\nenum %s {\n", e.Name)
-		for _, v := range e.Values {
+		for i, v := range e.Values {
+			if e.Stored != nil && e.Stored[i] != v {
+				// Only a comment: Bind recovers the stored text from the
+				// catalog, so the file holds names alone, as resource.ts does.
+				fmt.Fprintf(&b, "  %s # stored as %s\n", v, quote(e.Stored[i]))
+				continue
+			}
 			fmt.Fprintf(&b, "  %s\n", v)
 		}
 		b.WriteString("}\n")

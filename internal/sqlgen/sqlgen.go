@@ -28,8 +28,11 @@ type Statement struct {
 // Compiler turns plans into statements for one dialect.
 //
 // A Select for a list returns rows of two columns: the row's JSON object
-// and a JSON array of its primary key values (for the next page's token);
-// a single Select returns at most one row with one column, the object.
+// and a JSON array of the values of its order's keys (plan.Select.Keys,
+// for the next page's token); with Count, a third column, NULL on those
+// rows, and one more row whose object is NULL and whose third column is
+// the count (exec.List reads it wherever it comes). A single Select
+// returns at most one row with one column, the object.
 type Compiler interface {
 	Select(s *plan.Select) (Statement, error)
 	Insert(s *plan.Insert) (Mutation, error)
@@ -99,6 +102,11 @@ type Dialect interface {
 	// and the plain comparison, which the index serves, matches a
 	// superset of its rows.
 	Prefilter(f *schema.Field, c pred.Cmp) bool
+	// NullsLarge reports whether the engine orders NULL as larger than
+	// every value (PostgreSQL: last ascending, first descending) rather
+	// than smaller (MySQL, SQLite). Lists keep the engine's own NULL order,
+	// the one its indexes serve, and the keyset condition (After) follows it.
+	NullsLarge() bool
 }
 
 // IsMatch reports whether op matches text (beginsWith, contains,
@@ -413,8 +421,9 @@ func LikePattern(s string, substring bool) string {
 
 // Connection writes a hasMany's connection object with the dialect's JSON
 // object function fn: the keys the query asked for, in its order, with
-// items and nextToken written by the dialect and __typename a constant.
-func (b *Builder) Connection(fn Raw, keys []plan.ConnKey, items, nextToken func() error) error {
+// items, nextToken and totalCount written by the dialect and __typename a
+// constant.
+func (b *Builder) Connection(fn Raw, keys []plan.ConnKey, items, nextToken, totalCount func() error) error {
 	b.Raw(fn)
 	b.Raw("(")
 	for i, k := range keys {
@@ -429,6 +438,8 @@ func (b *Builder) Connection(fn Raw, keys []plan.ConnKey, items, nextToken func(
 			err = items()
 		case "__typename":
 			b.Str(k.Typename)
+		case "totalCount":
+			err = totalCount()
 		default:
 			err = nextToken()
 		}
@@ -476,38 +487,6 @@ func (b *Builder) Guarded(o plan.Output, cond func(pred.Expr) error, write func(
 		return err
 	}
 	b.Raw(" END")
-	return nil
-}
-
-// KeyColumn writes a key column as a dialect orders and pages by it.
-type KeyColumn func(b *Builder, t Alias, f *schema.Field)
-
-// After writes the keyset condition of a page that starts after s.After:
-// (k1, k2) > (v1, v2), or < when descending; every engine compares row
-// values in order.
-func (b *Builder) After(t Alias, s *plan.Select, key KeyColumn) error {
-	if len(s.After) != len(s.Model.PrimaryKey) {
-		return fmt.Errorf("sqlgen: page token has %d values, the key of %s has %d", len(s.After), s.Model.Name, len(s.Model.PrimaryKey))
-	}
-	b.Raw("(")
-	for i, k := range s.Model.PrimaryKey {
-		if i > 0 {
-			b.Raw(", ")
-		}
-		key(b, t, s.Model.Field(k))
-	}
-	if s.Desc {
-		b.Raw(") < (")
-	} else {
-		b.Raw(") > (")
-	}
-	for i, v := range s.After {
-		if i > 0 {
-			b.Raw(", ")
-		}
-		b.Arg(v)
-	}
-	b.Raw(")")
 	return nil
 }
 

@@ -67,7 +67,7 @@ export const schema = configure({
     "c_json": a.json(),
     "c_json_nn": a.json().required(),
     "c_checked": a.string(),
-    "c_enum": a.string().required(),
+    "c_enum": a.ref("EveryTypeCEnum").required(),
     "c_set": a.string().array(),
     "c_geometry": a.string(),
     "c_point": a.string(),
@@ -99,5 +99,7 @@ export const schema = configure({
     "field": a.integer().required(),
     "order": a.integer().required(),
     "order_Order": a.belongsTo("Order", "order")
-  }).identifier(["order", "field"])
+  }).identifier(["order", "field"]),
+  // stored in the database as: it_s = "it's", a_b = "a,b", back_slash = "back\\slash", two_lines = "two\nlines", _x_ = "(x)", EMPTY = ""
+  "EveryTypeCEnum": a.enum(["small", "it_s", "a_b", "back_slash", "two_lines", "_x_", "EMPTY"])
 });

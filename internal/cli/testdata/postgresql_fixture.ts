@@ -68,12 +68,12 @@ export const schema = configure({
     "c_circle": a.json(),
     "c_xml": a.string(),
     "c_tsvector": a.string(),
-    "c_mood": a.string(),
+    "c_mood": a.ref("EveryTypeCMood"),
     "c_status": a.ref("EveryTypeCStatus"),
     "c_int_array": a.integer().array(),
     "c_text_array_nn": a.string().required().array(),
     "c_matrix": a.integer().array(),
-    "c_mood_array": a.string().array(),
+    "c_mood_array": a.ref("EveryTypeCMoodArray").array(),
     "c_domain": a.integer(),
     "c_email": a.string().required(),
     "c_generated": a.integer()
@@ -114,6 +114,10 @@ export const schema = configure({
     "status": a.ref("InvoiceStatus").required(),
     "person": a.belongsTo("person", "person_id")
   }).identifier(["id"]),
+  // stored in the database as: so_so = "so-so"
+  "EveryTypeCMood": a.enum(["happy", "sad", "so_so"]),
   "EveryTypeCStatus": a.enum(["open", "closed"]),
+  // stored in the database as: so_so = "so-so"
+  "EveryTypeCMoodArray": a.enum(["happy", "sad", "so_so"]),
   "InvoiceStatus": a.enum(["open", "closed"])
 });

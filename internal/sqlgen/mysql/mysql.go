@@ -6,10 +6,11 @@
 //
 // # Lists inside objects (hasMany)
 //
-// Items must come in primary-key order and at most Limit of them. Neither
-// JSON_ARRAYAGG nor an ORDER BY in a derived table can promise that on both
-// engines: MySQL's JSON_ARRAYAGG takes no ORDER BY, and an ORDER BY in a
-// derived table is not guaranteed to survive the aggregation above it.
+// Items must come in their order (sortBy, then the key) and at most Limit
+// of them. Neither JSON_ARRAYAGG nor an ORDER BY in a derived table can
+// promise that on both engines: MySQL's JSON_ARRAYAGG takes no ORDER BY,
+// and an ORDER BY in a derived table is not guaranteed to survive the
+// aggregation above it.
 // GROUP_CONCAT(... ORDER BY ...) is the one aggregate whose order both
 // engines document, so items are
 //
@@ -278,19 +279,27 @@ func (c Compiler) Select(s *plan.Select) (sqlgen.Statement, error) {
 	}
 	b := g.b
 	t := b.NewAlias()
-	g.selectKeyword(s)
+	count := s.Count && !s.Single
+	if count {
+		g.countedKeyword(s)
+	} else {
+		g.selectKeyword(s)
+	}
 	if err := g.object(t, s); err != nil {
 		return sqlgen.Statement{}, err
 	}
 	if !s.Single {
 		b.Raw(", JSON_ARRAY(")
-		for i, k := range s.Model.PrimaryKey {
+		for i, k := range s.Keys() {
 			if i > 0 {
 				b.Raw(", ")
 			}
-			tokenKey(b, t, s.Model.Field(k))
+			tokenKey(b, t, k.Field)
 		}
 		b.Raw(")")
+	}
+	if count {
+		b.Raw(", NULL")
 	}
 	b.Raw(" FROM ")
 	g.table(s.Model)
@@ -308,7 +317,7 @@ func (c Compiler) Select(s *plan.Select) (sqlgen.Statement, error) {
 	}
 	if !s.Single {
 		b.Raw(" ORDER BY ")
-		keyColumns(b, t, s.Model, desc(s))
+		b.OrderBy(t, s, column)
 	}
 	switch {
 	case s.Single:
@@ -317,20 +326,22 @@ func (c Compiler) Select(s *plan.Select) (sqlgen.Statement, error) {
 		b.Raw(" LIMIT ")
 		b.Int(s.Limit + 1)
 	}
+	if count {
+		if err := g.totalRow(t, s); err != nil {
+			return sqlgen.Statement{}, err
+		}
+	}
 	return b.Statement(), nil
 }
 
 // after writes the keyset condition (k1, k2) > (?, ?).
 func after(b *sqlgen.Builder, t sqlgen.Alias, s *plan.Select) error {
-	return b.After(t, s, func(b *sqlgen.Builder, t sqlgen.Alias, f *schema.Field) { b.Col(t, f.Column) })
+	return b.After(t, s, column)
 }
 
-func desc(s *plan.Select) sqlgen.Raw {
-	if s.Desc {
-		return " DESC"
-	}
-	return ""
-}
+// column writes a key column as it is: lists order and page by it, under
+// its own collation in both places, so the two agree.
+func column(b *sqlgen.Builder, t sqlgen.Alias, f *schema.Field) { b.Col(t, f.Column) }
 
 // tokenKey writes a key column as the next page's token keeps it: as it
 // is, but an AWSDateTime as RFC 3339 text to the microsecond (DATETIME
@@ -345,17 +356,6 @@ func tokenKey(b *sqlgen.Builder, t sqlgen.Alias, f *schema.Field) {
 	b.Raw("DATE_FORMAT(")
 	b.Col(t, f.Column)
 	b.Raw(", '%Y-%m-%dT%H:%i:%s.%fZ')")
-}
-
-// keyColumns writes t's primary key columns, each followed by suffix.
-func keyColumns(b *sqlgen.Builder, t sqlgen.Alias, m *schema.Model, suffix sqlgen.Raw) {
-	for i, k := range m.PrimaryKey {
-		if i > 0 {
-			b.Raw(", ")
-		}
-		b.Col(t, m.Field(k).Column)
-		b.Raw(suffix)
-	}
 }
 
 // object writes the JSON object for the row aliased t.
@@ -406,6 +406,9 @@ func (g *gen) value(t sqlgen.Alias, f *schema.Field) {
 	col := func() { b.Col(t, f.Column) }
 	db := strings.ToLower(f.DBType)
 	switch {
+	case len(f.Enum.Renamed()) > 0 && !f.IsList:
+		// An ENUM whose values are not all GraphQL names: under the names.
+		b.EnumName(f.Enum.Renamed(), col)
 	case f.IsList && db == "set":
 		// 'a,b' → ["a","b"]: JSON_QUOTE escapes the members, and SET
 		// members cannot hold a comma, so every comma is a separator.
@@ -560,11 +563,12 @@ func (g *gen) nested(outer sqlgen.Alias, o plan.Output) error {
 	}
 	return b.Connection("JSON_OBJECT", o.Connection,
 		func() error { return g.items(outer, t, o) },
-		func() error { return g.pageMarker(outer, o) })
+		func() error { return g.pageMarker(outer, o) },
+		func() error { return g.nestedCount(outer, o) })
 }
 
-// items writes a hasMany's rows as a JSON array in key order, at most
-// Limit of them (see the package doc for why GROUP_CONCAT).
+// items writes a hasMany's rows as a JSON array in the order of its Keys,
+// at most Limit of them (see the package doc for why GROUP_CONCAT).
 func (g *gen) items(outer, t sqlgen.Alias, o plan.Output) error {
 	b := g.b
 	s := o.Nested
@@ -573,26 +577,29 @@ func (g *gen) items(outer, t sqlgen.Alias, o plan.Output) error {
 		b.Raw("(SELECT CONCAT('[', COALESCE(GROUP_CONCAT(")
 		if g.mysql && s.Limit > 0 {
 			// MySQL: order the objects of a limited derived table.
+			keys := s.Keys()
 			x := b.NewAlias()
 			b.WriteAlias(x)
 			b.Raw(".o ORDER BY ")
-			for i := range s.Model.PrimaryKey {
+			for i, k := range keys {
 				if i > 0 {
 					b.Raw(", ")
 				}
 				b.WriteAlias(x)
 				b.Raw(".k")
 				b.Int(i)
-				b.Raw(desc(s))
+				if k.Desc {
+					b.Raw(" DESC")
+				}
 			}
 			b.Raw(" SEPARATOR ','), ''), ']') FROM (SELECT ")
 			if err = g.object(t, s); err != nil {
 				return
 			}
 			b.Raw(" AS o")
-			for i, k := range s.Model.PrimaryKey {
+			for i, k := range keys {
 				b.Raw(", ")
-				b.Col(t, s.Model.Field(k).Column)
+				column(b, t, k.Field)
 				b.Raw(" AS k")
 				b.Int(i)
 			}
@@ -604,7 +611,7 @@ func (g *gen) items(outer, t sqlgen.Alias, o plan.Output) error {
 				return
 			}
 			b.Raw(" ORDER BY ")
-			keyColumns(b, t, s.Model, desc(s))
+			b.OrderBy(t, s, column)
 			b.Raw(" LIMIT ")
 			b.Int(s.Limit)
 			b.Raw(") ")
@@ -617,7 +624,7 @@ func (g *gen) items(outer, t sqlgen.Alias, o plan.Output) error {
 			return
 		}
 		b.Raw(" ORDER BY ")
-		keyColumns(b, t, s.Model, desc(s))
+		b.OrderBy(t, s, column)
 		b.Raw(" SEPARATOR ','")
 		if s.Limit > 0 {
 			b.Raw(" LIMIT ")
@@ -673,11 +680,11 @@ func (g *gen) pageMarker(outer sqlgen.Alias, o plan.Output) error {
 			tokenKey(b, outer, f)
 		}
 		b.Raw("), JSON_ARRAY(")
-		for i, k := range s.Model.PrimaryKey {
+		for i, k := range s.Keys() {
 			if i > 0 {
 				b.Raw(", ")
 			}
-			tokenKey(b, l, s.Model.Field(k))
+			tokenKey(b, l, k.Field)
 		}
 		b.Raw(")) FROM ")
 		g.table(s.Model)
@@ -687,7 +694,7 @@ func (g *gen) pageMarker(outer sqlgen.Alias, o plan.Output) error {
 			return
 		}
 		b.Raw(" ORDER BY ")
-		keyColumns(b, l, s.Model, desc(s))
+		b.OrderBy(l, s, column)
 		b.Raw(" LIMIT 1 OFFSET ")
 		b.Int(s.Limit - 1)
 		b.Raw(") END")

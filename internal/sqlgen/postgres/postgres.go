@@ -82,19 +82,26 @@ func (c Compiler) Select(s *plan.Select) (sqlgen.Statement, error) {
 	b := c.newBuilder()
 	t := b.NewAlias()
 	var js joins
+	count := s.Count && !s.Single
+	if count {
+		b.Raw("(")
+	}
 	b.Raw("SELECT ")
 	if err := object(b, t, s, &js); err != nil {
 		return sqlgen.Statement{}, err
 	}
 	if !s.Single {
 		b.Raw(", json_build_array(")
-		for i, k := range s.Model.PrimaryKey {
+		for i, k := range s.Keys() {
 			if i > 0 {
 				b.Raw(", ")
 			}
-			tokenKey(b, t, s.Model.Field(k))
+			tokenKey(b, t, k.Field)
 		}
 		b.Raw(")")
+	}
+	if count {
+		b.Raw(", NULL")
 	}
 	b.Raw(" FROM ")
 	table(b, s.Model)
@@ -124,6 +131,11 @@ func (c Compiler) Select(s *plan.Select) (sqlgen.Statement, error) {
 		b.Raw(" LIMIT ")
 		b.Int(s.Limit + 1)
 	}
+	if count {
+		if err := totalRow(b, t, s); err != nil {
+			return sqlgen.Statement{}, err
+		}
+	}
 	return b.Statement(), nil
 }
 
@@ -151,15 +163,7 @@ func after(b *sqlgen.Builder, t sqlgen.Alias, s *plan.Select) error {
 func keyColumn(b *sqlgen.Builder, t sqlgen.Alias, f *schema.Field) { b.Col(t, f.Column) }
 
 func orderBy(b *sqlgen.Builder, t sqlgen.Alias, s *plan.Select) {
-	for i, k := range s.Model.PrimaryKey {
-		if i > 0 {
-			b.Raw(", ")
-		}
-		b.Col(t, s.Model.Field(k).Column)
-		if s.Desc {
-			b.Raw(" DESC")
-		}
-	}
+	b.OrderBy(t, s, keyColumn)
 }
 
 // object writes the JSON object for the row aliased t. The to-one
@@ -204,79 +208,6 @@ func object(b *sqlgen.Builder, t sqlgen.Alias, s *plan.Select, js *joins) error 
 	return nil
 }
 
-func value(b *sqlgen.Builder, t sqlgen.Alias, o plan.Output, js *joins) error {
-	switch {
-	case o.Typename != "":
-		b.Str(o.Typename)
-		return nil
-	case o.Nested != nil:
-		return nested(b, t, o, js)
-	}
-	f := o.Field
-	switch {
-	case f.IsList && !f.IsEnum && (f.Type == schema.String || f.Type == schema.AWSJSON):
-		// AWSJSON elements travel as strings of JSON, as AppSync sends
-		// them (json[] would nest them as objects).
-		b.Col(t, f.Column)
-		b.Raw("::text[]")
-	case f.IsList:
-		b.Col(t, f.Column)
-	case f.Int64:
-		b.Raw("CASE WHEN ")
-		b.Col(t, f.Column)
-		b.Raw(" BETWEEN -9007199254740991 AND 9007199254740991 THEN to_json(")
-		b.Col(t, f.Column)
-		b.Raw(") ELSE to_json(")
-		b.Col(t, f.Column)
-		b.Raw("::text) END")
-	case timeText(b, t, f):
-		// written by timeText
-	case f.Type == schema.String && textTypes[f.DBType]:
-		b.Col(t, f.Column)
-	case f.Type == schema.AWSJSON, f.Type == schema.String && !f.IsEnum, f.Type == schema.AWSIPAddress:
-		// AWSJSON travels as a string holding JSON text; other types that
-		// map to String (bytea, interval, ...) as their text form.
-		b.Col(t, f.Column)
-		b.Raw("::text")
-	case f.Type == schema.Float && f.DBType == "money":
-		b.Col(t, f.Column)
-		b.Raw("::numeric")
-	default:
-		b.Col(t, f.Column)
-	}
-	return nil
-}
-
-// timeText writes an AWSDateTime, AWSTime or AWSDate column as the text
-// AppSync gives it and reports true, or writes nothing and reports false
-// for other fields.
-func timeText(b *sqlgen.Builder, t sqlgen.Alias, f *schema.Field) bool {
-	switch {
-	case f.Type == schema.AWSDateTime:
-		b.Raw("to_char(")
-		b.Col(t, f.Column)
-		b.Raw(`::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`)
-	case f.Type == schema.AWSTime && f.DBType == "timetz":
-		b.Raw("to_char(DATE '2000-01-01' + (")
-		b.Col(t, f.Column)
-		b.Raw(` AT TIME ZONE 'UTC')::time, 'HH24:MI:SS.MS"Z"')`)
-	case f.Type == schema.AWSTime:
-		b.Raw("to_char(DATE '2000-01-01' + ")
-		b.Col(t, f.Column)
-		b.Raw(", 'HH24:MI:SS.MS')")
-	case f.Type == schema.AWSDate:
-		b.Raw("to_char(")
-		b.Col(t, f.Column)
-		b.Raw(", 'YYYY-MM-DD')")
-	default:
-		return false
-	}
-	return true
-}
-
-// textTypes are already text: json_build_object writes them as strings.
-var textTypes = map[string]bool{"text": true, "varchar": true, "bpchar": true, "name": true, "citext": true}
-
 // nested writes a relationship: one object (or null) for belongsTo/hasOne,
 // read from a lateral join (see joins), and {"items": [...]} for hasMany,
 // a correlated subquery.
@@ -298,7 +229,8 @@ func nested(b *sqlgen.Builder, outer sqlgen.Alias, o plan.Output, js *joins) err
 	}
 	return b.Connection("json_build_object", o.Connection,
 		func() error { return items(b, outer, t, o) },
-		func() error { return pageMarker(b, outer, o) })
+		func() error { return pageMarker(b, outer, o) },
+		func() error { return nestedCount(b, outer, o) })
 }
 
 // joins collects the to-one relationships of one FROM clause's objects,
@@ -344,21 +276,22 @@ func (js *joins) write(b *sqlgen.Builder) error {
 	return nil
 }
 
-// items writes a hasMany's rows as a JSON array, in key order.
+// items writes a hasMany's rows as a JSON array, in the order of its Keys.
 func items(b *sqlgen.Builder, outer, t sqlgen.Alias, o plan.Output) error {
 	s := o.Nested
+	keys := s.Keys()
 	x := b.NewAlias()
 	b.Raw("(SELECT COALESCE(json_agg(")
 	b.WriteAlias(x)
 	b.Raw(".o ORDER BY ")
-	for i := range s.Model.PrimaryKey {
+	for i, k := range keys {
 		if i > 0 {
 			b.Raw(", ")
 		}
 		b.WriteAlias(x)
 		b.Raw(".k")
 		b.Int(i)
-		if s.Desc {
+		if k.Desc {
 			b.Raw(" DESC")
 		}
 	}
@@ -368,9 +301,9 @@ func items(b *sqlgen.Builder, outer, t sqlgen.Alias, o plan.Output) error {
 		return err
 	}
 	b.Raw(" AS o")
-	for i, k := range s.Model.PrimaryKey {
+	for i, k := range keys {
 		b.Raw(", ")
-		b.Col(t, s.Model.Field(k).Column)
+		keyColumn(b, t, k.Field)
 		b.Raw(" AS k")
 		b.Int(i)
 	}
@@ -430,11 +363,11 @@ func pageMarker(b *sqlgen.Builder, outer sqlgen.Alias, o plan.Output) error {
 		tokenKey(b, outer, f)
 	}
 	b.Raw("), json_build_array(")
-	for i, k := range s.Model.PrimaryKey {
+	for i, k := range s.Keys() {
 		if i > 0 {
 			b.Raw(", ")
 		}
-		tokenKey(b, l, s.Model.Field(k))
+		tokenKey(b, l, k.Field)
 	}
 	b.Raw(")) FROM ")
 	table(b, s.Model)

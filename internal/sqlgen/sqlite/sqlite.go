@@ -170,19 +170,28 @@ func table(b *sqlgen.Builder, m *schema.Model) {
 func (Compiler) Select(s *plan.Select) (sqlgen.Statement, error) {
 	b := newBuilder()
 	t := b.NewAlias()
+	count := s.Count && !s.Single
+	if count {
+		// A compound SELECT takes ORDER BY and LIMIT only at its end: the
+		// page is a subquery of its own.
+		b.Raw("SELECT * FROM (")
+	}
 	b.Raw("SELECT ")
 	if err := object(b, t, s); err != nil {
 		return sqlgen.Statement{}, err
 	}
 	if !s.Single {
 		b.Raw(", json_array(")
-		for i, k := range s.Model.PrimaryKey {
+		for i, k := range s.Keys() {
 			if i > 0 {
 				b.Raw(", ")
 			}
-			tokenKey(b, t, s.Model.Field(k))
+			tokenKey(b, t, k.Field)
 		}
 		b.Raw(")")
+	}
+	if count {
+		b.Raw(", NULL")
 	}
 	b.Raw(" FROM ")
 	table(b, s.Model)
@@ -209,6 +218,11 @@ func (Compiler) Select(s *plan.Select) (sqlgen.Statement, error) {
 		b.Raw(" LIMIT ")
 		b.Int(s.Limit + 1)
 	}
+	if count {
+		if err := totalRow(b, t, s); err != nil {
+			return sqlgen.Statement{}, err
+		}
+	}
 	return b.Statement(), nil
 }
 
@@ -234,15 +248,7 @@ func after(b *sqlgen.Builder, t sqlgen.Alias, s *plan.Select) error {
 }
 
 func orderBy(b *sqlgen.Builder, t sqlgen.Alias, s *plan.Select) {
-	for i, k := range s.Model.PrimaryKey {
-		if i > 0 {
-			b.Raw(", ")
-		}
-		orderKey(b, t, s.Model.Field(k))
-		if s.Desc {
-			b.Raw(" DESC")
-		}
-	}
+	b.OrderBy(t, s, orderKey)
 }
 
 // chunk is how many keys one json_object or json_insert call takes. SQLite's
@@ -405,27 +411,29 @@ func nested(b *sqlgen.Builder, outer sqlgen.Alias, o plan.Output) error {
 	}
 	return b.Connection("json_object", o.Connection,
 		func() error { return items(b, outer, t, o) },
-		func() error { return pageMarker(b, outer, o) })
+		func() error { return pageMarker(b, outer, o) },
+		func() error { return nestedCount(b, outer, o) })
 }
 
-// items writes a hasMany's rows as a JSON array in key order: the inner
-// subquery picks the first Limit rows by key, and the aggregate's own ORDER
-// BY puts them in order, since the subquery's order does not reach the
+// items writes a hasMany's rows as a JSON array in the order of its Keys:
+// the inner subquery picks the first Limit rows in that order, and the
+// aggregate's own ORDER BY puts them in order, since the subquery's order does not reach the
 // aggregate by any guarantee.
 func items(b *sqlgen.Builder, outer, t sqlgen.Alias, o plan.Output) error {
 	s := o.Nested
+	keys := s.Keys()
 	x := b.NewAlias()
 	b.Raw("json((SELECT json_group_array(json(")
 	b.WriteAlias(x)
 	b.Raw(".o) ORDER BY ")
-	for i := range s.Model.PrimaryKey {
+	for i, k := range keys {
 		if i > 0 {
 			b.Raw(", ")
 		}
 		b.WriteAlias(x)
 		b.Raw(".k")
 		b.Int(i)
-		if s.Desc {
+		if k.Desc {
 			b.Raw(" DESC")
 		}
 	}
@@ -434,9 +442,9 @@ func items(b *sqlgen.Builder, outer, t sqlgen.Alias, o plan.Output) error {
 		return err
 	}
 	b.Raw(" AS o")
-	for i, k := range s.Model.PrimaryKey {
+	for i, k := range keys {
 		b.Raw(", ")
-		orderKey(b, t, s.Model.Field(k))
+		orderKey(b, t, k.Field)
 		b.Raw(" AS k")
 		b.Int(i)
 	}
@@ -502,11 +510,11 @@ func pageMarker(b *sqlgen.Builder, outer sqlgen.Alias, o plan.Output) error {
 		tokenKey(b, outer, f)
 	}
 	b.Raw("), json_array(")
-	for i, k := range s.Model.PrimaryKey {
+	for i, k := range s.Keys() {
 		if i > 0 {
 			b.Raw(", ")
 		}
-		tokenKey(b, l, s.Model.Field(k))
+		tokenKey(b, l, k.Field)
 	}
 	b.Raw(")) FROM ")
 	table(b, s.Model)

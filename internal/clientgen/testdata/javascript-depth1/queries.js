@@ -14,6 +14,7 @@ export const listArtists = /* GraphQL */ `query ListArtists(
   $limit: Int
   $nextToken: String
   $sortDirection: ModelSortDirection
+  $sortBy: [ModelArtistSortInput!]
 ) {
   listArtists(
     artist_id: $artist_id
@@ -21,6 +22,7 @@ export const listArtists = /* GraphQL */ `query ListArtists(
     limit: $limit
     nextToken: $nextToken
     sortDirection: $sortDirection
+    sortBy: $sortBy
   ) {
     nextToken
   }
@@ -40,6 +42,7 @@ export const listAlbums = /* GraphQL */ `query ListAlbums(
   $limit: Int
   $nextToken: String
   $sortDirection: ModelSortDirection
+  $sortBy: [ModelAlbumSortInput!]
 ) {
   listAlbums(
     album_id: $album_id
@@ -47,6 +50,7 @@ export const listAlbums = /* GraphQL */ `query ListAlbums(
     limit: $limit
     nextToken: $nextToken
     sortDirection: $sortDirection
+    sortBy: $sortBy
   ) {
     nextToken
   }
@@ -68,6 +72,7 @@ export const listEmployees = /* GraphQL */ `query ListEmployees(
   $limit: Int
   $nextToken: String
   $sortDirection: ModelSortDirection
+  $sortBy: [ModelEmployeeSortInput!]
 ) {
   listEmployees(
     EmployeeId: $EmployeeId
@@ -75,6 +80,7 @@ export const listEmployees = /* GraphQL */ `query ListEmployees(
     limit: $limit
     nextToken: $nextToken
     sortDirection: $sortDirection
+    sortBy: $sortBy
   ) {
     nextToken
   }
@@ -94,6 +100,7 @@ export const listPlaylistTracks = /* GraphQL */ `query ListPlaylistTracks(
   $limit: Int
   $nextToken: String
   $sortDirection: ModelSortDirection
+  $sortBy: [ModelPlaylistTrackSortInput!]
 ) {
   listPlaylistTracks(
     PlaylistId: $PlaylistId
@@ -102,6 +109,7 @@ export const listPlaylistTracks = /* GraphQL */ `query ListPlaylistTracks(
     limit: $limit
     nextToken: $nextToken
     sortDirection: $sortDirection
+    sortBy: $sortBy
   ) {
     nextToken
   }
@@ -125,6 +133,7 @@ export const listShifts = /* GraphQL */ `query ListShifts(
   $limit: Int
   $nextToken: String
   $sortDirection: ModelSortDirection
+  $sortBy: [ModelShiftSortInput!]
 ) {
   listShifts(
     store_id: $store_id
@@ -133,6 +142,7 @@ export const listShifts = /* GraphQL */ `query ListShifts(
     limit: $limit
     nextToken: $nextToken
     sortDirection: $sortDirection
+    sortBy: $sortBy
   ) {
     nextToken
   }
@@ -156,6 +166,7 @@ export const listEvents = /* GraphQL */ `query ListEvents(
   $limit: Int
   $nextToken: String
   $sortDirection: ModelSortDirection
+  $sortBy: [ModelEventSortInput!]
 ) {
   listEvents(
     id: $id
@@ -163,6 +174,7 @@ export const listEvents = /* GraphQL */ `query ListEvents(
     limit: $limit
     nextToken: $nextToken
     sortDirection: $sortDirection
+    sortBy: $sortBy
   ) {
     nextToken
   }
@@ -188,6 +200,7 @@ export const listNotes = /* GraphQL */ `query ListNotes(
   $limit: Int
   $nextToken: String
   $sortDirection: ModelSortDirection
+  $sortBy: [ModelNoteSortInput!]
 ) {
   listNotes(
     id: $id
@@ -195,6 +208,7 @@ export const listNotes = /* GraphQL */ `query ListNotes(
     limit: $limit
     nextToken: $nextToken
     sortDirection: $sortDirection
+    sortBy: $sortBy
   ) {
     nextToken
   }

@@ -13,6 +13,7 @@ export type ModelAlbumConnection = {
   __typename: "ModelAlbumConnection";
   items: Array<album | null>;
   nextToken?: string | null;
+  totalCount: number;
 };
 
 export type album = {
@@ -87,10 +88,21 @@ export enum ModelSortDirection {
   DESC = "DESC",
 }
 
+export type ModelArtistSortInput = {
+  field: ModelArtistSortField;
+  direction?: ModelSortDirection | null;
+};
+
+export enum ModelArtistSortField {
+  artist_id = "artist_id",
+  name = "name",
+}
+
 export type ModelArtistConnection = {
   __typename: "ModelArtistConnection";
   items: Array<artist | null>;
   nextToken?: string | null;
+  totalCount: number;
 };
 
 export type ModelAlbumFilterInput = {
@@ -101,6 +113,17 @@ export type ModelAlbumFilterInput = {
   or?: Array<ModelAlbumFilterInput | null> | null;
   not?: ModelAlbumFilterInput | null;
 };
+
+export type ModelAlbumSortInput = {
+  field: ModelAlbumSortField;
+  direction?: ModelSortDirection | null;
+};
+
+export enum ModelAlbumSortField {
+  album_id = "album_id",
+  title = "title",
+  artist_id = "artist_id",
+}
 
 export type Employee = {
   __typename: "Employee";
@@ -117,6 +140,7 @@ export type ModelEmployeeConnection = {
   __typename: "ModelEmployeeConnection";
   items: Array<Employee | null>;
   nextToken?: string | null;
+  totalCount: number;
 };
 
 export type ModelEmployeeFilterInput = {
@@ -129,6 +153,19 @@ export type ModelEmployeeFilterInput = {
   or?: Array<ModelEmployeeFilterInput | null> | null;
   not?: ModelEmployeeFilterInput | null;
 };
+
+export type ModelEmployeeSortInput = {
+  field: ModelEmployeeSortField;
+  direction?: ModelSortDirection | null;
+};
+
+export enum ModelEmployeeSortField {
+  EmployeeId = "EmployeeId",
+  LastName = "LastName",
+  ReportsTo = "ReportsTo",
+  BirthDate = "BirthDate",
+  Email = "Email",
+}
 
 export type PlaylistTrack = {
   __typename: "PlaylistTrack";
@@ -153,10 +190,21 @@ export type ModelPlaylistTrackFilterInput = {
   not?: ModelPlaylistTrackFilterInput | null;
 };
 
+export type ModelPlaylistTrackSortInput = {
+  field: ModelPlaylistTrackSortField;
+  direction?: ModelSortDirection | null;
+};
+
+export enum ModelPlaylistTrackSortField {
+  PlaylistId = "PlaylistId",
+  TrackId = "TrackId",
+}
+
 export type ModelPlaylistTrackConnection = {
   __typename: "ModelPlaylistTrackConnection";
   items: Array<PlaylistTrack | null>;
   nextToken?: string | null;
+  totalCount: number;
 };
 
 export type shift = {
@@ -208,10 +256,25 @@ export type ModelFloatInput = {
   attributeType?: ModelAttributeTypes | null;
 };
 
+export type ModelShiftSortInput = {
+  field: ModelShiftSortField;
+  direction?: ModelSortDirection | null;
+};
+
+export enum ModelShiftSortField {
+  store_id = "store_id",
+  day = "day",
+  slot = "slot",
+  note = "note",
+  hours = "hours",
+  created_at = "created_at",
+}
+
 export type ModelShiftConnection = {
   __typename: "ModelShiftConnection";
   items: Array<shift | null>;
   nextToken?: string | null;
+  totalCount: number;
 };
 
 export type event = {
@@ -255,10 +318,23 @@ export type ModelEventStatusListInput = {
   notContains?: EventStatus | null;
 };
 
+export type ModelEventSortInput = {
+  field: ModelEventSortField;
+  direction?: ModelSortDirection | null;
+};
+
+export enum ModelEventSortField {
+  id = "id",
+  name = "name",
+  created_at = "created_at",
+  venue_id = "venue_id",
+}
+
 export type ModelEventConnection = {
   __typename: "ModelEventConnection";
   items: Array<event | null>;
   nextToken?: string | null;
+  totalCount: number;
 };
 
 export type note = {
@@ -312,10 +388,27 @@ export type ModelBooleanInput = {
   attributeType?: ModelAttributeTypes | null;
 };
 
+export type ModelNoteSortInput = {
+  field: ModelNoteSortField;
+  direction?: ModelSortDirection | null;
+};
+
+export enum ModelNoteSortField {
+  id = "id",
+  body = "body",
+  published = "published",
+  at = "at",
+  ts = "ts",
+  site = "site",
+  phone = "phone",
+  ip = "ip",
+}
+
 export type ModelNoteConnection = {
   __typename: "ModelNoteConnection";
   items: Array<note | null>;
   nextToken?: string | null;
+  totalCount: number;
 };
 
 export type EventStats = {
@@ -674,6 +767,7 @@ export type ListArtistsQueryVariables = {
   limit?: number | null;
   nextToken?: string | null;
   sortDirection?: ModelSortDirection | null;
+  sortBy?: Array<ModelArtistSortInput> | null;
 };
 
 export type ListArtistsQuery = {
@@ -712,6 +806,7 @@ export type ListAlbumsQueryVariables = {
   limit?: number | null;
   nextToken?: string | null;
   sortDirection?: ModelSortDirection | null;
+  sortBy?: Array<ModelAlbumSortInput> | null;
 };
 
 export type ListAlbumsQuery = {
@@ -760,6 +855,7 @@ export type ListEmployeesQueryVariables = {
   limit?: number | null;
   nextToken?: string | null;
   sortDirection?: ModelSortDirection | null;
+  sortBy?: Array<ModelEmployeeSortInput> | null;
 };
 
 export type ListEmployeesQuery = {
@@ -797,6 +893,7 @@ export type ListPlaylistTracksQueryVariables = {
   limit?: number | null;
   nextToken?: string | null;
   sortDirection?: ModelSortDirection | null;
+  sortBy?: Array<ModelPlaylistTrackSortInput> | null;
 };
 
 export type ListPlaylistTracksQuery = {
@@ -836,6 +933,7 @@ export type ListShiftsQueryVariables = {
   limit?: number | null;
   nextToken?: string | null;
   sortDirection?: ModelSortDirection | null;
+  sortBy?: Array<ModelShiftSortInput> | null;
 };
 
 export type ListShiftsQuery = {
@@ -877,6 +975,7 @@ export type ListEventsQueryVariables = {
   limit?: number | null;
   nextToken?: string | null;
   sortDirection?: ModelSortDirection | null;
+  sortBy?: Array<ModelEventSortInput> | null;
 };
 
 export type ListEventsQuery = {
@@ -921,6 +1020,7 @@ export type ListNotesQueryVariables = {
   limit?: number | null;
   nextToken?: string | null;
   sortDirection?: ModelSortDirection | null;
+  sortBy?: Array<ModelNoteSortInput> | null;
 };
 
 export type ListNotesQuery = {

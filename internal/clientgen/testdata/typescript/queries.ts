@@ -26,6 +26,7 @@ export const listArtists = /* GraphQL */ `query ListArtists(
   $limit: Int
   $nextToken: String
   $sortDirection: ModelSortDirection
+  $sortBy: [ModelArtistSortInput!]
 ) {
   listArtists(
     artist_id: $artist_id
@@ -33,6 +34,7 @@ export const listArtists = /* GraphQL */ `query ListArtists(
     limit: $limit
     nextToken: $nextToken
     sortDirection: $sortDirection
+    sortBy: $sortBy
   ) {
     items {
       artist_id
@@ -64,6 +66,7 @@ export const listAlbums = /* GraphQL */ `query ListAlbums(
   $limit: Int
   $nextToken: String
   $sortDirection: ModelSortDirection
+  $sortBy: [ModelAlbumSortInput!]
 ) {
   listAlbums(
     album_id: $album_id
@@ -71,6 +74,7 @@ export const listAlbums = /* GraphQL */ `query ListAlbums(
     limit: $limit
     nextToken: $nextToken
     sortDirection: $sortDirection
+    sortBy: $sortBy
   ) {
     items {
       album_id
@@ -112,6 +116,7 @@ export const listEmployees = /* GraphQL */ `query ListEmployees(
   $limit: Int
   $nextToken: String
   $sortDirection: ModelSortDirection
+  $sortBy: [ModelEmployeeSortInput!]
 ) {
   listEmployees(
     EmployeeId: $EmployeeId
@@ -119,6 +124,7 @@ export const listEmployees = /* GraphQL */ `query ListEmployees(
     limit: $limit
     nextToken: $nextToken
     sortDirection: $sortDirection
+    sortBy: $sortBy
   ) {
     items {
       EmployeeId
@@ -148,6 +154,7 @@ export const listPlaylistTracks = /* GraphQL */ `query ListPlaylistTracks(
   $limit: Int
   $nextToken: String
   $sortDirection: ModelSortDirection
+  $sortBy: [ModelPlaylistTrackSortInput!]
 ) {
   listPlaylistTracks(
     PlaylistId: $PlaylistId
@@ -156,6 +163,7 @@ export const listPlaylistTracks = /* GraphQL */ `query ListPlaylistTracks(
     limit: $limit
     nextToken: $nextToken
     sortDirection: $sortDirection
+    sortBy: $sortBy
   ) {
     items {
       PlaylistId
@@ -186,6 +194,7 @@ export const listShifts = /* GraphQL */ `query ListShifts(
   $limit: Int
   $nextToken: String
   $sortDirection: ModelSortDirection
+  $sortBy: [ModelShiftSortInput!]
 ) {
   listShifts(
     store_id: $store_id
@@ -194,6 +203,7 @@ export const listShifts = /* GraphQL */ `query ListShifts(
     limit: $limit
     nextToken: $nextToken
     sortDirection: $sortDirection
+    sortBy: $sortBy
   ) {
     items {
       store_id
@@ -228,6 +238,7 @@ export const listEvents = /* GraphQL */ `query ListEvents(
   $limit: Int
   $nextToken: String
   $sortDirection: ModelSortDirection
+  $sortBy: [ModelEventSortInput!]
 ) {
   listEvents(
     id: $id
@@ -235,6 +246,7 @@ export const listEvents = /* GraphQL */ `query ListEvents(
     limit: $limit
     nextToken: $nextToken
     sortDirection: $sortDirection
+    sortBy: $sortBy
   ) {
     items {
       id
@@ -272,6 +284,7 @@ export const listNotes = /* GraphQL */ `query ListNotes(
   $limit: Int
   $nextToken: String
   $sortDirection: ModelSortDirection
+  $sortBy: [ModelNoteSortInput!]
 ) {
   listNotes(
     id: $id
@@ -279,6 +292,7 @@ export const listNotes = /* GraphQL */ `query ListNotes(
     limit: $limit
     nextToken: $nextToken
     sortDirection: $sortDirection
+    sortBy: $sortBy
   ) {
     items {
       id

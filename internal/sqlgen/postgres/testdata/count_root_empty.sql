@@ -1,0 +1,1 @@
+(SELECT json_build_object('id', t1."id"), json_build_array(t1."id"), NULL FROM "item" t1 WHERE t1."id" > $1 ORDER BY t1."id" LIMIT 3) UNION ALL (SELECT NULL, NULL, count(*)::text FROM "item" t1 WHERE t1."id" > $2)

@@ -1,0 +1,1 @@
+SELECT json_build_object('id', t1."id"), json_build_array(t1."grp", t1."score", t1."id") FROM "item" t1 WHERE TRUE AND (t1."grp" >= $1 AND ((t1."grp" > $2) OR (t1."grp" = $3 AND t1."score" < $4) OR (t1."grp" = $5 AND t1."score" = $6 AND t1."id" < $7))) ORDER BY t1."grp", t1."score" DESC, t1."id" DESC LIMIT 3

@@ -1,0 +1,1 @@
+SELECT json_build_object('id', t1."id"), json_build_array(t1."score", t1."id") FROM "item" t1 WHERE TRUE AND ((((t1."score" > $1 OR t1."score" IS NULL)) OR (t1."score" = $2 AND t1."id" > $3))) ORDER BY t1."score", t1."id" LIMIT 3

@@ -1,0 +1,1 @@
+SELECT json_build_object('id', t1."id"), json_build_array(t1."score", t1."id") FROM "item" t1 WHERE TRUE AND (((t1."score" IS NOT NULL) OR (t1."score" IS NULL AND t1."id" < $1))) ORDER BY t1."score" DESC, t1."id" DESC LIMIT 3

@@ -1,0 +1,39 @@
+package sqlite
+
+import (
+	"github.com/quarrydata/quarry/internal/plan"
+	"github.com/quarrydata/quarry/internal/sqlgen"
+)
+
+// NullsLarge: SQLite orders NULL before every value ascending and after
+// them descending.
+func (dialect) NullsLarge() bool { return false }
+
+// totalRow ends a list whose connection selects totalCount: the page
+// above, a subquery since Select opened it with SELECT * FROM (, stays as
+// it was, and one more row, whose object is NULL, carries the count of
+// every row the filter and the caller's rules let through. t is the
+// page's alias, reused: the branches are separate scopes.
+func totalRow(b *sqlgen.Builder, t sqlgen.Alias, s *plan.Select) error {
+	b.Raw(") UNION ALL SELECT NULL, NULL, count(*) FROM ")
+	table(b, s.Model)
+	b.Raw(" ")
+	b.WriteAlias(t)
+	b.Raw(" WHERE ")
+	return where(b, t, s.Model, s.Where)
+}
+
+// nestedCount writes a hasMany's totalCount: its rows under the join, the
+// filter and the caller's rules, wherever the page starts.
+func nestedCount(b *sqlgen.Builder, outer sqlgen.Alias, o plan.Output) error {
+	c := b.NewAlias()
+	b.Raw("(SELECT count(*) FROM ")
+	table(b, o.Nested.Model)
+	b.Raw(" ")
+	b.WriteAlias(c)
+	if err := joinWhere(b, outer, c, sqlgen.WithoutAfter(o)); err != nil {
+		return err
+	}
+	b.Raw(")")
+	return nil
+}

@@ -1,0 +1,1 @@
+SELECT * FROM (SELECT json_object('id', CASE WHEN typeof(t1."id") = 'integer' AND t1."id" NOT BETWEEN -9007199254740991 AND 9007199254740991 THEN CAST(t1."id" AS TEXT) ELSE t1."id" END), json_array(t1."score", t1."id"), NULL FROM "item" t1 WHERE t1."grp" = ?1 ORDER BY t1."score" DESC, t1."id" DESC LIMIT 4) UNION ALL SELECT NULL, NULL, count(*) FROM "item" t1 WHERE t1."grp" = ?2

@@ -1,0 +1,1 @@
+SELECT json_object('id', CASE WHEN typeof(t1."id") = 'integer' AND t1."id" NOT BETWEEN -9007199254740991 AND 9007199254740991 THEN CAST(t1."id" AS TEXT) ELSE t1."id" END), json_array(t1."score", t1."id") FROM "item" t1 WHERE TRUE AND (((t1."score" IS NOT NULL) OR (t1."score" IS NULL AND t1."id" > ?1))) ORDER BY t1."score", t1."id" LIMIT 3
