@@ -20,6 +20,7 @@ import (
 
 	"github.com/coder/websocket"
 
+	"github.com/quarrydata/quarry/internal/pubsub/natstest"
 	"github.com/quarrydata/quarry/internal/testdb"
 	"github.com/quarrydata/quarry/internal/testpg"
 )
@@ -259,4 +260,68 @@ func sandboxToken(t *testing.T, project, user string) string {
 		t.Fatal(errs)
 	}
 	return strings.TrimSpace(out)
+}
+
+// handOver starts two instances of project sharing a NATS broker and
+// checks that one of them leads; then, while insert(i, title) writes n
+// rows, it stops the leader and checks that the other instance takes
+// over and its subscriber receives every row exactly once. It returns the
+// survivor and its subscription (to onCreateNote).
+func handOver(t *testing.T, project string, insert func(i int, title string)) (*instance, *rtSub) {
+	t.Helper()
+	nats := natstest.Start(t, true)
+	withBroker := func(f *serveFlags) { f.broker = nats.URL() }
+	a := startInstance(t, project, withBroker)
+	a.waitLog(t, "changes: leading")
+	b := startInstance(t, project, withBroker)
+	b.waitLog(t, "changes: standing by")
+	if strings.Contains(b.log.String(), "changes: leading") {
+		t.Fatal("both instances lead")
+	}
+	sub := subscribe(t, b, map[string]string{"x-api-key": b.key}, `subscription { onCreateNote { id title } }`)
+
+	const n = 200
+	seen := map[string]int{}
+	var stoppedAt time.Time
+	for i := 1; i <= n; i++ {
+		if i == n/2 {
+			if err := a.stop(); err != nil {
+				t.Fatal(err)
+			}
+			stoppedAt = time.Now()
+		}
+		insert(1000+i, fmt.Sprintf("ev-%d", i))
+		time.Sleep(5 * time.Millisecond)
+	}
+	b.waitLog(t, "changes: leading")
+	var tookOver time.Duration
+	deadline := time.After(30 * time.Second)
+	for len(seen) < n {
+		select {
+		case f := <-sub.frames:
+			title := fmt.Sprint(f.data["onCreateNote"]["title"])
+			seen[title]++
+			if title == fmt.Sprintf("ev-%d", n/2) {
+				tookOver = f.at.Sub(stoppedAt)
+			}
+		case <-deadline:
+			var missing []string
+			for i := 1; i <= n; i++ {
+				if seen[fmt.Sprintf("ev-%d", i)] == 0 {
+					missing = append(missing, fmt.Sprint(i))
+				}
+			}
+			t.Fatalf("after the leader stopped, %d of %d events; missing %v\n%s", len(seen), n, missing, b.log.String())
+		}
+	}
+	sub.none(t, 500*time.Millisecond)
+	dups := 0
+	for _, c := range seen {
+		dups += c - 1
+	}
+	t.Logf("leader stopped: the first event written after it reached B's subscriber %s later; %d events, %d lost, %d duplicated", tookOver.Round(time.Millisecond), n, n-len(seen), dups)
+	if dups > 0 {
+		t.Errorf("%d events duplicated across a clean hand-over", dups)
+	}
+	return b, sub
 }

@@ -22,7 +22,6 @@ import (
 	"time"
 
 	"github.com/quarrydata/quarry/internal/connect"
-	"github.com/quarrydata/quarry/internal/pubsub/natstest"
 	"github.com/quarrydata/quarry/internal/testdb"
 )
 
@@ -302,62 +301,10 @@ func TestChangesSQLiteRestart(t *testing.T) {
 // broker: one reads the log; when it stops, the other takes over and
 // every row written meanwhile reaches a subscriber once.
 func TestChangesSQLiteLeader(t *testing.T) {
-	nats := natstest.Start(t, true)
 	db, w := liteChangesDB(t)
-	project := liteChangesProject(t, db)
-	withBroker := func(f *serveFlags) { f.broker = nats.URL() }
-	a := startInstance(t, project, withBroker)
-	a.waitLog(t, "changes: leading")
-	b := startInstance(t, project, withBroker)
-	b.waitLog(t, "changes: standing by")
-	if strings.Contains(b.log.String(), "changes: leading") {
-		t.Fatal("both instances lead")
-	}
-	sub := subscribe(t, b, map[string]string{"x-api-key": b.key}, `subscription { onCreateNote { id title } }`)
-
-	const n = 200
-	seen := map[string]int{}
-	var stoppedAt time.Time
-	for i := 1; i <= n; i++ {
-		if i == n/2 {
-			if err := a.stop(); err != nil {
-				t.Fatal(err)
-			}
-			stoppedAt = time.Now()
-		}
-		liteExec(t, w, `INSERT INTO note (id, owner, title) VALUES (?, 'x', ?)`, 1000+i, fmt.Sprintf("ev-%d", i))
-		time.Sleep(5 * time.Millisecond)
-	}
-	b.waitLog(t, "changes: leading")
-	var tookOver time.Duration
-	deadline := time.After(30 * time.Second)
-	for len(seen) < n {
-		select {
-		case f := <-sub.frames:
-			title := fmt.Sprint(f.data["onCreateNote"]["title"])
-			seen[title]++
-			if title == fmt.Sprintf("ev-%d", n/2) {
-				tookOver = f.at.Sub(stoppedAt)
-			}
-		case <-deadline:
-			var missing []string
-			for i := 1; i <= n; i++ {
-				if seen[fmt.Sprintf("ev-%d", i)] == 0 {
-					missing = append(missing, fmt.Sprint(i))
-				}
-			}
-			t.Fatalf("after the leader stopped, %d of %d events; missing %v\n%s", len(seen), n, missing, b.log.String())
-		}
-	}
-	sub.none(t, 500*time.Millisecond)
-	dups := 0
-	for _, c := range seen {
-		dups += c - 1
-	}
-	t.Logf("leader stopped: the first event written after it reached B's subscriber %s later; %d events, %d lost, %d duplicated", tookOver.Round(time.Millisecond), n, n-len(seen), dups)
-	if dups > 0 {
-		t.Errorf("%d events duplicated across a clean hand-over", dups)
-	}
+	handOver(t, liteChangesProject(t, db), func(i int, title string) {
+		liteExec(t, w, `INSERT INTO note (id, owner, title) VALUES (?, 'x', ?)`, i, title)
+	})
 }
 
 // TestChangesSQLiteLatency measures the time from an INSERT by another
