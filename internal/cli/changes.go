@@ -376,3 +376,33 @@ func (fd *changeFeed) check(context.Context) error {
 	}
 	return nil
 }
+
+// watchLock checks every 2 s, with held, that this instance still holds
+// the stream's leader lock; lost is closed the first time it does not.
+// release stops the checks and then gives the lock up with unlock.
+func watchLock(held func() bool, unlock func()) (lost <-chan struct{}, release func()) {
+	gone, stop := make(chan struct{}), make(chan struct{})
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		t := time.NewTicker(2 * time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
+				return
+			case <-t.C:
+			}
+			if !held() {
+				close(gone)
+				return
+			}
+		}
+	}()
+	return gone, func() {
+		close(stop)
+		wg.Wait()
+		unlock()
+	}
+}

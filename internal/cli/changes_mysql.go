@@ -211,43 +211,25 @@ func (m *mysqlChanges) tryLead(ctx context.Context) (<-chan struct{}, func(), bo
 	if got.Int64 != 1 {
 		return nil, nil, false, nil
 	}
-	lost, stop := make(chan struct{}), make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		t := time.NewTicker(2 * time.Second)
-		defer t.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-t.C:
-			}
-			// Still this session's lock, not only a live session: an
-			// administrator's KILL or RELEASE_ALL_LOCKS ends it too.
-			m.mu.Lock()
-			var mine sql.NullBool
-			err := errors.New("no connection")
-			if m.lock != nil {
-				pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-				err = m.lock.QueryRowContext(pctx, "SELECT IS_USED_LOCK(?) = CONNECTION_ID()", name).Scan(&mine)
-				cancel()
-			}
-			held := err == nil && mine.Valid && mine.Bool
-			if !held {
-				m.closeLock()
-			}
-			m.mu.Unlock()
-			if !held {
-				close(lost)
-				return
-			}
+	held := func() bool {
+		// Still this session's lock, not only a live session: an
+		// administrator's KILL or RELEASE_ALL_LOCKS ends it too.
+		m.mu.Lock()
+		defer m.mu.Unlock()
+		var mine sql.NullBool
+		err := errors.New("no connection")
+		if m.lock != nil {
+			pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+			err = m.lock.QueryRowContext(pctx, "SELECT IS_USED_LOCK(?) = CONNECTION_ID()", name).Scan(&mine)
+			cancel()
 		}
-	}()
-	release := func() {
-		close(stop)
-		wg.Wait()
+		ok := err == nil && mine.Valid && mine.Bool
+		if !ok {
+			m.closeLock()
+		}
+		return ok
+	}
+	unlock := func() {
 		m.mu.Lock()
 		defer m.mu.Unlock()
 		if m.lock != nil {
@@ -258,6 +240,7 @@ func (m *mysqlChanges) tryLead(ctx context.Context) (<-chan struct{}, func(), bo
 			}
 		}
 	}
+	lost, release := watchLock(held, unlock)
 	return lost, release, true, nil
 }
 

@@ -111,36 +111,18 @@ func (p *pgChanges) tryLead(ctx context.Context) (<-chan struct{}, func(), bool,
 	if !got {
 		return nil, nil, false, nil
 	}
-	lost, stop := make(chan struct{}), make(chan struct{})
-	var wg sync.WaitGroup
-	wg.Add(1)
-	go func() {
-		defer wg.Done()
-		t := time.NewTicker(2 * time.Second)
-		defer t.Stop()
-		for {
-			select {
-			case <-stop:
-				return
-			case <-t.C:
-			}
-			p.mu.Lock()
-			pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
-			err := p.lock.Ping(pctx)
-			cancel()
-			if err != nil {
-				p.closeLock()
-			}
-			p.mu.Unlock()
-			if err != nil {
-				close(lost)
-				return
-			}
+	held := func() bool {
+		p.mu.Lock()
+		defer p.mu.Unlock()
+		pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+		err := p.lock.Ping(pctx)
+		cancel()
+		if err != nil {
+			p.closeLock()
 		}
-	}()
-	release := func() {
-		close(stop)
-		wg.Wait()
+		return err == nil
+	}
+	unlock := func() {
 		p.mu.Lock()
 		defer p.mu.Unlock()
 		if p.lock != nil && !p.lock.IsClosed() {
@@ -151,6 +133,7 @@ func (p *pgChanges) tryLead(ctx context.Context) (<-chan struct{}, func(), bool,
 			}
 		}
 	}
+	lost, release := watchLock(held, unlock)
 	return lost, release, true, nil
 }
 
