@@ -62,6 +62,9 @@ type Root struct {
 	// field's name, or the joined names when the key has several sort
 	// fields; empty when the key has none.
 	SortKeyArg string
+	// Index is set on the query field of a secondary index (a List whose
+	// keys are the index's, not the primary key's).
+	Index *schema.Index
 }
 
 // Object is what an object type stands for: a model (or, with Connection,
@@ -69,7 +72,10 @@ type Root struct {
 type Object struct {
 	Model      *schema.Model
 	Connection bool
-	Custom     *schema.CustomType
+	// Aggregate marks the model's aggregate types (ModelXAggregate and
+	// the types of its fields).
+	Aggregate bool
+	Custom    *schema.CustomType
 }
 
 // FieldRef names a field of an object type.

@@ -139,7 +139,7 @@ func TestInputs(t *testing.T) {
 		// Relationships.
 		{"artist", "artist_id: Int!, name: String, albums: ModelAlbumConnection"},
 		{"Employee", "EmployeeId: Int!, LastName: String!, ReportsTo: Int, BirthDate: AWSDateTime, Email: AWSEmail, ReportsTo_Employee: Employee, Employees: ModelEmployeeConnection"},
-		{"ModelAlbumConnection", "items: [album]!, nextToken: String, totalCount: Int!"},
+		{"ModelAlbumConnection", "items: [album]!, nextToken: String, totalCount: Int!, aggregate: ModelAlbumAggregate!"},
 		// sortBy: a field of the sort enum and a direction.
 		{"ModelEventSortInput", "field: ModelEventSortField!, direction: ModelSortDirection"},
 	}
@@ -274,6 +274,10 @@ func TestIndex(t *testing.T) {
 			if ir.Type(name) != o.Custom {
 				t.Errorf("object type %s indexed as custom type %s", name, o.Custom.Name)
 			}
+		case o.Aggregate:
+			if want := AggregateNamesFor(o.Model).Result; !strings.HasPrefix(name, want) {
+				t.Errorf("object type %s indexed as an aggregate type of %s (%s)", name, o.Model.Name, want)
+			}
 		case o.Connection:
 			if want := modelNamesFor(o.Model).connection; want != name {
 				t.Errorf("object type %s indexed as the connection of %s (%s)", name, o.Model.Name, want)
@@ -332,6 +336,21 @@ func TestErrors(t *testing.T) {
 				ir.Queries = append(ir.Queries, &schema.Operation{Name: "getEvent", Returns: schema.TypeRef{Name: schema.String}})
 			},
 			want: []string{"Query.getEvent", "get query of model event", "custom query getEvent"},
+		},
+		{
+			name: "custom query named like an aggregate query",
+			change: func(ir *schema.Schema) {
+				ir.Queries = append(ir.Queries, &schema.Operation{Name: "aggregateEvent", Returns: schema.TypeRef{Name: schema.String}})
+			},
+			want: []string{"Query.aggregateEvent would be defined twice", "aggregate query of model event", "custom query aggregateEvent"},
+		},
+		{
+			name: "custom type named like an aggregate type",
+			change: func(ir *schema.Schema) {
+				ir.Types = append(ir.Types, &schema.CustomType{Name: "ModelEventAggregate",
+					Fields: []*schema.TypeField{{Name: "n", Type: schema.TypeRef{Name: schema.Int}}}})
+			},
+			want: []string{"two types are named ModelEventAggregate", "model event (aggregate)", "custom type ModelEventAggregate"},
 		},
 		{
 			name: "custom mutation named like a generated one",

@@ -175,6 +175,7 @@ func (b *builder) model(m *schema.Model) error {
 	}
 	b.out.Objects[n.typ] = Object{Model: m}
 
+	agg := b.aggregateTypes(m, origin)
 	// The connection (a page of a list) and the inputs. Every one is
 	// generated; print leaves out those no field uses (a model whose list
 	// is disabled still needs its connection when another model's hasMany
@@ -183,6 +184,7 @@ func (b *builder) model(m *schema.Model) error {
 		{name: "items", typ: "[" + n.typ + "]!"},
 		{name: "nextToken", typ: "String"},
 		{name: "totalCount", typ: "Int!", desc: "How many items the filter, the key arguments and the caller's rules let through, on every page (a Quarry extension)."},
+		{name: "aggregate", typ: agg.Result + "!", desc: "Aggregates of the items the filter, the key arguments and the caller's rules let through, on every page (a Quarry extension)."},
 	}})
 	b.out.Objects[n.connection] = Object{Model: m, Connection: true}
 	b.inputs(m, n, origin)
@@ -224,6 +226,12 @@ func (b *builder) model(m *schema.Model) error {
 		if err := b.addRoot(b.query, f, Root{Kind: List, Model: m, SortKeyArg: skArg}, "the list query of "+origin); err != nil {
 			return err
 		}
+		if err := b.aggregateRoot(m, agg, n.filter, origin); err != nil {
+			return err
+		}
+	}
+	if err := b.indexQueries(m, n, origin); err != nil {
+		return err
 	}
 	for _, op := range []struct {
 		kind  Kind

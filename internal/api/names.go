@@ -38,6 +38,8 @@ func modelNamesFor(m *schema.Model) modelNames {
 			OnCreate: "onCreate" + u,
 			OnUpdate: "onUpdate" + u,
 			OnDelete: "onDelete" + u,
+			// Aggregate: a Quarry extension (aggregate.go).
+			Aggregate: "aggregate" + u,
 		},
 		connection:            "Model" + u + "Connection",
 		filter:                "Model" + u + "FilterInput",

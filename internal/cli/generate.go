@@ -27,6 +27,9 @@ type sourceFlags struct {
 	certSecret string
 	schemas    []string
 	timeout    time.Duration
+	// indexes reads the tables' non-unique indexes, which generate
+	// proposes as secondary indexes (--propose-indexes).
+	indexes bool
 }
 
 func (e *env) addSourceFlags(cmd *cobra.Command, f *sourceFlags) {
@@ -76,6 +79,7 @@ func (e *env) readCatalog(ctx context.Context, db *connect.DB, f *sourceFlags) (
 	return introspect.Read(ctx, db.SQL, db.Engine, introspect.Options{
 		Database: db.Config.Database,
 		Schemas:  f.schemas,
+		Indexes:  f.indexes,
 		Progress: func(msg string) { fmt.Fprintln(e.stderr, "  "+msg) },
 	})
 }
@@ -101,7 +105,14 @@ regenerated whole each time: never edit it; put customisations in
 resource.ts / resource.graphql beside it.
 
 Tables and views that cannot be served (no key) are listed in one warning
-with the reason and the fix.`,
+with the reason and the fix.
+
+With --propose-indexes, each non-unique B-tree index of a table (not led by
+its primary key; no expression, no partial index) becomes a secondary index:
+.secondaryIndexes() in schema.sql.ts, @index in SDL, and a query field
+list<Model>By<Column>[And<Column>...] that lists the rows with one value of
+the first column ordered by the next ones, as AppSync serves an @index. It is
+off by default: every query field it adds is API surface to keep.`,
 		Example: `  quarry sandbox secret set SQL_CONNECTION_STRING
   quarry generate schema-from-database --connection-uri-secret SQL_CONNECTION_STRING \
       --out amplify/data/schema.sql.ts
@@ -114,6 +125,7 @@ with the reason and the fix.`,
 	}
 	e.addSourceFlags(cmd, &f)
 	cmd.Flags().StringVar(&out, "out", "amplify/data/schema.sql.ts", "file to write: *.ts (data-schema builder) or *.graphql (SDL)")
+	cmd.Flags().BoolVar(&f.indexes, "propose-indexes", false, "declare a secondary index (a list<Model>By<Column> query field) for each non-unique B-tree index of the database that is not led by the primary key")
 	gen.AddCommand(cmd, e.generateOutputsCommand(), e.graphqlClientCodeCommand())
 	return gen
 }

@@ -174,7 +174,7 @@ func (e *env) build(ctx context.Context, f *serveFlags, tokens *plan.Tokens) (*b
 	if err != nil {
 		return fail(err)
 	}
-	for _, w := range warnings {
+	for _, w := range append(warnings, unindexedQueries(ctx, db, compiler, s)...) {
 		e.log.Warn(w)
 	}
 	x := exec.New(db.SQL, e.execOptions(f))

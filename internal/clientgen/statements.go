@@ -91,10 +91,11 @@ func (g gen) field(f *ast.FieldDefinition, depth int, root bool) *Selection {
 			if strings.HasPrefix(sub.Name, "__") {
 				continue
 			}
-			if sub.Name == "totalCount" && strings.HasPrefix(t.Name, "Model") && strings.HasSuffix(t.Name, "Connection") {
-				// Quarry's extension costs a count on every page: left
-				// to the queries that want it, as the reference's
-				// documents, which have no such field, leave it.
+			if (sub.Name == "totalCount" || sub.Name == "aggregate") && strings.HasPrefix(t.Name, "Model") && strings.HasSuffix(t.Name, "Connection") {
+				// Quarry's extensions cost a count (or aggregates) on
+				// every page: left to the queries that want them, as the
+				// reference's documents, which have no such fields, leave
+				// them.
 				continue
 			}
 			if s := g.field(sub, depth-1, false); s != nil {

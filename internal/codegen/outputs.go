@@ -266,6 +266,7 @@ func introspectModel(s *schema.Schema, m *schema.Model) (*object, error) {
 	keyProps := &object{}
 	keyProps.set("fields", strs(m.PrimaryKey))
 	attrs = append(attrs, attribute("key", keyProps))
+	attrs = append(attrs, indexAttributes(m)...)
 	// Model rules replace the global ones (schema.Model.Auth), so the
 	// rules in force are the model's or else the global ones. They matter
 	// to the client: owner and groupsField rules add those fields to

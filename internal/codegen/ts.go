@@ -104,6 +104,7 @@ func model(s *schema.Schema, m *schema.Model) string {
 		keys[i] = str(k)
 	}
 	fmt.Fprintf(&b, "\n  }).identifier([%s])", strings.Join(keys, ", "))
+	b.WriteString(secondaryIndexes(m))
 	return b.String()
 }
 

@@ -50,6 +50,9 @@ type Table struct {
 	PrimaryKey  []string     `json:"primaryKey,omitempty"` // column names in key order
 	Uniques     [][]string   `json:"uniques,omitempty"`    // unique constraints and unique indexes, each in key order
 	ForeignKeys []ForeignKey `json:"foreignKeys,omitempty"`
+	// Indexes are the non-unique indexes, read only when asked
+	// (Options.Indexes; indexes.go).
+	Indexes []Index `json:"indexes,omitempty"`
 }
 
 // Column is one column with its type as the engine reports it.

@@ -13,6 +13,9 @@ type Options struct {
 	// Schemas lists the PostgreSQL schemas to read, in order; default
 	// ["public"]. Ignored by the other engines.
 	Schemas []string
+	// Indexes also reads each table's non-unique indexes (Table.Indexes),
+	// in one more query, for `generate --propose-indexes`.
+	Indexes bool
 	// Progress, when set, receives short human-readable progress lines
 	// ("read 1000 columns"); the CLI prints them on stderr.
 	Progress func(msg string)

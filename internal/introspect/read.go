@@ -13,6 +13,11 @@ func Read(ctx context.Context, q Querier, engine string, opts Options) (*Catalog
 	if err != nil {
 		return nil, err
 	}
+	if opts.Indexes {
+		if err := readIndexes(ctx, q, engine, opts, c); err != nil {
+			return nil, err
+		}
+	}
 	return withoutBookkeeping(c), nil
 }
 

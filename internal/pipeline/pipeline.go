@@ -332,6 +332,8 @@ func (e *Engine) runField(ctx context.Context, r plan.Root) (json.RawMessage, er
 		return obj, err
 	case r.Select != nil:
 		return e.list(ctx, r, compiler, x)
+	case r.Aggregate != nil:
+		return e.aggregate(ctx, r.Aggregate, compiler, x)
 	case r.Insert != nil:
 		m, err := compiler.Insert(r.Insert)
 		if err != nil {
@@ -394,6 +396,10 @@ func (e *Engine) list(ctx context.Context, r plan.Root, compiler sqlgen.Compiler
 	if err != nil {
 		return nil, err
 	}
+	aggs, err := e.listAggregates(ctx, r, compiler, x)
+	if err != nil {
+		return nil, err
+	}
 	rows := page.Rows
 	var next string
 	if r.Select.Limit > 0 && len(rows) > r.Select.Limit {
@@ -439,6 +445,8 @@ func (e *Engine) list(ctx context.Context, r plan.Root, compiler sqlgen.Compiler
 				return nil, fmt.Errorf("pipeline: %s selects totalCount, and its statement counted nothing", r.Field)
 			}
 			b.WriteString(strconv.FormatInt(page.Total, 10))
+		case "aggregate":
+			b.Write(aggs[k.Key])
 		}
 	}
 	b.WriteByte('}')

@@ -37,6 +37,8 @@ type Root struct {
 	Delete *Delete
 	// Custom is a custom query or mutation.
 	Custom *Custom
+	// Aggregate is an aggregateX query (aggregate.go).
+	Aggregate *Aggregate
 
 	// Conn lists the keys a list's connection object asked for.
 	Conn []ConnKey
@@ -176,7 +178,7 @@ func (b *Builder) root(op ast.Operation, f *ast.Field, vars map[string]any) (Roo
 	case api.Get:
 		r.Select, err = b.get(m, f, args, vars, sc)
 	case api.List:
-		err = b.list(&r, m, f, args, vars, rt.SortKeyArg, sc)
+		err = b.list(&r, m, f, args, vars, rt.SortKeyArg, rt.Index, sc)
 	case api.Create:
 		if r.Insert, err = b.create(m, f, args, vars, sc); err == nil {
 			withRow(r.Insert.Return)
@@ -194,6 +196,8 @@ func (b *Builder) root(op ast.Operation, f *ast.Field, vars map[string]any) (Roo
 		}
 	case api.CustomQuery, api.CustomMutation:
 		r.Custom, err = b.custom(rt.Operation, rt.Kind, f, args, vars)
+	case api.Aggregate:
+		r.Aggregate, err = b.aggregateRoot(m, f, args, vars)
 	default:
 		err = qerr.New(qerr.Unsupported, fmt.Sprintf("%s operations are not served yet", rt.Kind))
 	}
@@ -267,7 +271,7 @@ func (b *Builder) get(m *schema.Model, f *ast.Field, args, vars map[string]any, 
 	return &Select{Model: m, Fields: outs, Where: where, Single: true}, nil
 }
 
-func (b *Builder) list(r *Root, m *schema.Model, f *ast.Field, args, vars map[string]any, sortKeyArg string, sc *scope) error {
+func (b *Builder) list(r *Root, m *schema.Model, f *ast.Field, args, vars map[string]any, sortKeyArg string, idx *schema.Index, sc *scope) error {
 	d := b.Policy.Model(m, b.id, authz.List)
 	if !d.Allowed {
 		return qerr.New(qerr.Forbidden, authz.Denial(f.Name, "Query"))
@@ -278,8 +282,12 @@ func (b *Builder) list(r *Root, m *schema.Model, f *ast.Field, args, vars map[st
 		return err
 	}
 	// The list's key arguments: the first key field's value, and a key
-	// condition on the sort field(s).
-	if len(m.PrimaryKey) > 0 {
+	// condition on the sort field(s); an index query's are the index's.
+	if idx != nil {
+		if where, err = b.indexWhere(m, idx, f.Name, args, sortKeyArg, where); err != nil {
+			return err
+		}
+	} else if len(m.PrimaryKey) > 0 {
 		pk := m.Field(m.PrimaryKey[0])
 		if v, ok := args[pk.Name]; ok && v != nil {
 			if err := b.readable(m, pk, f.Name); err != nil {
@@ -292,7 +300,7 @@ func (b *Builder) list(r *Root, m *schema.Model, f *ast.Field, args, vars map[st
 			where = pred.Conj(pred.Cmp{Column: pk.Column, Op: pred.Eq, Value: cv}, where)
 		}
 	}
-	if sortKeyArg != "" {
+	if sortKeyArg != "" && idx == nil {
 		if cond, ok := args[sortKeyArg].(map[string]any); ok {
 			e, err := b.keyCondition(m, cond)
 			if err != nil {
@@ -315,6 +323,10 @@ func (b *Builder) list(r *Root, m *schema.Model, f *ast.Field, args, vars map[st
 		return err
 	}
 	parts := []any{args["filter"], args[sortKeyArg], desc, argOf(args, m)}
+	if idx != nil {
+		order = indexOrder(m, idx, desc)
+		parts = append(parts, args[idx.Field])
+	}
 	if order != nil {
 		// Only with sortBy, so that tokens minted before it stay valid.
 		parts = append(parts, sorted)
@@ -387,6 +399,10 @@ func (b *Builder) connection(set ast.SelectionSet, vars map[string]any, m *schem
 		case "__typename":
 			k.Typename = "Model" + schema.UpperFirst(m.Name) + "Connection"
 		case "nextToken", "totalCount":
+		case "aggregate":
+			if k.Aggregate, err = b.connAggregate(m, f, vars); err != nil {
+				return nil, nil, err
+			}
 		default:
 			return nil, nil, qerr.New(qerr.Validation, fmt.Sprintf("connections have no field %s", f.Name))
 		}

@@ -219,36 +219,9 @@ func attributeType(f *schema.Field) string {
 	return "string"
 }
 
-// keyCondition turns a sort-key condition ({eq, le, lt, ge, gt, between,
-// beginsWith}) into a predicate; with several sort fields the operands are
-// objects holding one value per field, compared in key order.
+// keyCondition turns a condition on the primary key's sort field(s)
+// ({eq, le, lt, ge, gt, between, beginsWith}) into a predicate
+// (keyConditionOn, in index.go, which serves indexes too).
 func (b *Builder) keyCondition(m *schema.Model, cond map[string]any) (pred.Expr, error) {
-	sortFields := m.PrimaryKey[1:]
-	for _, k := range sortFields {
-		if err := b.readable(m, m.Field(k), "sortKey"); err != nil {
-			return nil, err
-		}
-	}
-	if len(sortFields) == 1 {
-		return fieldFilter(m.Field(sortFields[0]), cond, "sortKey", toStored)
-	}
-	var and pred.And
-	for _, op := range sortedKeys(cond) {
-		switch op {
-		case "eq", "beginsWith":
-			obj, _ := cond[op].(map[string]any)
-			for _, k := range sortFields {
-				if v, ok := obj[k]; ok {
-					e, err := fieldFilter(m.Field(k), map[string]any{op: v}, "sortKey."+k, toStored)
-					if err != nil {
-						return nil, err
-					}
-					and = append(and, e)
-				}
-			}
-		default:
-			return nil, qerr.New(qerr.Unsupported, fmt.Sprintf("the %s condition on a composite sort key is not supported yet; use a filter", op))
-		}
-	}
-	return pred.Conj(and...), nil
+	return b.keyConditionOn(m, m.PrimaryKey[1:], cond)
 }

@@ -107,9 +107,12 @@ func FlaggedKey(k string) (typ, field, key string, ok bool) {
 // ConnKey is one key of a connection object ({items nextToken __typename}).
 type ConnKey struct {
 	Key  string
-	What string // "items", "nextToken", "totalCount" or "__typename"
+	What string // "items", "nextToken", "totalCount", "aggregate" or "__typename"
 	// Typename is the connection type's name, for What == "__typename".
 	Typename string
+	// Aggregate is what an "aggregate" key computes, over the rows of the
+	// connection's Select (its Where, its join; not its page).
+	Aggregate *Aggregate
 }
 
 // JoinPair equates a column of the outer row with a column of the nested one.

@@ -126,6 +126,7 @@ func (b *builder) addModel(t *introspect.Table) {
 	for _, col := range key {
 		m.PrimaryKey = append(m.PrimaryKey, byColumn[col])
 	}
+	proposeIndexes(m, t, byColumn)
 	b.s.Models = append(b.s.Models, m)
 	b.byTable[ref] = m
 }

@@ -82,6 +82,8 @@ type Model struct {
 	// generated names' kind: "get", "list", "create", "update", "delete",
 	// "onCreate", "onUpdate", "onDelete".
 	Disabled []string
+	// Indexes are the model's secondary indexes (index.go).
+	Indexes []*Index `json:",omitempty"`
 }
 
 // TableRef names a relation in the database.

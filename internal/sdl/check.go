@@ -10,6 +10,7 @@ import (
 // fields auth rules read.
 func (m *merger) check() {
 	m.managedOwnerFields()
+	m.checkIndexes()
 	for _, site := range m.rels {
 		m.checkRelationship(site)
 	}

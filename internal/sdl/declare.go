@@ -241,8 +241,10 @@ func (m *merger) declareModel(def *ast.Definition, inferred bool) {
 			}
 			continue
 		}
-		ds := m.c.directives(fd.Directives, fwhere, false, dirPrimaryKey, dirDefault, dirRefersTo, dirAuth)
+		rest, index := splitIndex(fd.Directives)
+		ds := m.c.directives(rest, fwhere, false, dirPrimaryKey, dirDefault, dirRefersTo, dirAuth)
 		f := &schema.Field{Name: fd.Name, Column: fd.Name, Comment: fd.Description}
+		m.readIndexes(mo, fd.Name, index)
 		m.columnType(fd, f, def.Name)
 		if d := ds[dirRefersTo]; d != nil {
 			if v := m.c.args(d, "name")["name"]; v != nil {

@@ -29,7 +29,7 @@ const (
 func isKnownDirective(name string) bool {
 	switch name {
 	case dirDatabase, dirModel, dirAuth, dirAuthModes, dirSubscribe, dirRefersTo, dirPrimaryKey, dirDefault, dirRename, dirSQL,
-		dirBelongsTo, dirHasOne, dirHasMany:
+		dirBelongsTo, dirHasOne, dirHasMany, dirIndex:
 		return true
 	}
 	return isNativeAuth(name)
@@ -52,8 +52,6 @@ func unsupported(name string) (msg, hint string) {
 	switch name {
 	case "function":
 		return "@function handlers (Lambda) are not supported", "Quarry runs SQL handlers: @sql(statement: ...) or @sql(reference: ...)"
-	case "index":
-		return "@index (secondary indexes) is not served for SQL models", "filter a list query, or write a custom @sql query"
 	case "validate":
 		return "@validate is not supported yet", "enforce the rule in the database with a CHECK constraint"
 	case "hasManyThrough", "manyToMany":

@@ -95,6 +95,8 @@ type merger struct {
 	// rels and ruleSites are checked when every name is final.
 	rels      []relSite
 	ruleSites []ruleSite
+	// indexes are the @index directives read, checked likewise.
+	indexes []indexSite
 }
 
 type onceKey struct {
@@ -342,6 +344,7 @@ func (m *merger) fixup() {
 			}
 			r.Target = target.Name
 		}
+		m.fixupIndexes(mo)
 	}
 }
 
@@ -451,7 +454,9 @@ func (m *merger) extendField(mo *schema.Model, fd *ast.FieldDefinition) {
 	}
 	switch {
 	case f != nil:
-		ds := m.c.directives(fd.Directives, where, false, dirRename, dirAuth)
+		rest, index := splitIndex(fd.Directives)
+		ds := m.c.directives(rest, where, false, dirRename, dirAuth)
+		m.readIndexes(mo, f.Name, index)
 		if got, want := fd.Type.String(), m.genType[f]; got != want {
 			m.c.add(fd.Type.Position, "repeat the field as generated: "+fd.Name+": "+want,
 				"field %s of %s is %s in the generated schema, not %s", fd.Name, mo.Name, want, got)

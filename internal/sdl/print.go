@@ -76,6 +76,7 @@ func printModel(b *strings.Builder, m *schema.Model) {
 		if f.Column != f.Name {
 			fmt.Fprintf(b, " @refersTo(name: %s)", quote(f.Column))
 		}
+		printIndexes(b, m, f)
 		b.WriteString("\n")
 	}
 	for _, r := range m.Relationships {

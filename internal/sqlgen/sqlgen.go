@@ -38,6 +38,8 @@ type Compiler interface {
 	Insert(s *plan.Insert) (Mutation, error)
 	Update(s *plan.Update) (Mutation, error)
 	Delete(s *plan.Delete) (Mutation, error)
+	// Aggregate compiles an aggregateX root field (see AggDialect).
+	Aggregate(a *plan.Aggregate) (Statement, error)
 	// Custom compiles a custom query or mutation: the schema author's SQL
 	// with each placeholder replaced by the dialect's parameter marker.
 	// Its rows are whatever that SQL returns; exec reads them by column.
@@ -421,9 +423,9 @@ func LikePattern(s string, substring bool) string {
 
 // Connection writes a hasMany's connection object with the dialect's JSON
 // object function fn: the keys the query asked for, in its order, with
-// items, nextToken and totalCount written by the dialect and __typename a
-// constant.
-func (b *Builder) Connection(fn Raw, keys []plan.ConnKey, items, nextToken, totalCount func() error) error {
+// items, nextToken and the computed keys (totalCount, aggregate) written by
+// the dialect and __typename a constant.
+func (b *Builder) Connection(fn Raw, keys []plan.ConnKey, items, nextToken func() error, computed func(plan.ConnKey) error) error {
 	b.Raw(fn)
 	b.Raw("(")
 	for i, k := range keys {
@@ -438,8 +440,8 @@ func (b *Builder) Connection(fn Raw, keys []plan.ConnKey, items, nextToken, tota
 			err = items()
 		case "__typename":
 			b.Str(k.Typename)
-		case "totalCount":
-			err = totalCount()
+		case "totalCount", "aggregate":
+			err = computed(k)
 		default:
 			err = nextToken()
 		}

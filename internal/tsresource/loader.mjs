@@ -139,6 +139,38 @@ function explain(s, message) {
   return `model ${model}: ${call} keeps ${holds} in field "${field}", which must be ${type}, but ${place} has type ${has}: ${fix}`;
 }
 
+// withIndexes adds to a SQL schema's SDL the @index directives of its
+// models' .secondaryIndexes(): transform() writes them only for DynamoDB
+// models, but Quarry serves them for tables too. Each is written as
+// data-schema writes a DynamoDB model's (transformedSecondaryIndexesForModel),
+// on the partition field's line of the model's type.
+function withIndexes(s, sdl) {
+  const cap = (x) => x.charAt(0).toUpperCase() + x.slice(1);
+  const types = (s.data && s.data.types) || {};
+  for (const [model, def] of Object.entries(types)) {
+    const idx = def && def.data && def.data.identifier && def.data.secondaryIndexes;
+    if (!idx || !idx.length) continue;
+    const byField = {};
+    for (const { data: { partitionKey, sortKeys = [], indexName, queryField } } of idx) {
+      const attrs = [];
+      if (indexName) attrs.push(`name: ${JSON.stringify(indexName)}`);
+      if (sortKeys.length) attrs.push(`sortKeyFields: [${sortKeys.map((k) => JSON.stringify(k)).join(", ")}]`);
+      if (queryField === null) attrs.push("queryField: null");
+      else attrs.push(`queryField: ${JSON.stringify(queryField || `list${cap(model)}By${cap(partitionKey)}${sortKeys.length ? "And" + sortKeys.map(cap).join("And") : ""}`)}`);
+      (byField[partitionKey] = byField[partitionKey] || []).push(`@index(${attrs.join(", ")})`);
+    }
+    const lines = sdl.split("\n");
+    const start = lines.findIndex((l) => l.startsWith(`type ${model} @model`));
+    if (start < 0) continue;
+    for (let i = start + 1; i < lines.length && lines[i] !== "}"; i++) {
+      const m = /^  ([_A-Za-z][_0-9A-Za-z]*):/.exec(lines[i]);
+      if (m && byField[m[1]]) lines[i] += " " + byField[m[1]].join(" ");
+    }
+    sdl = lines.join("\n");
+  }
+  return sdl;
+}
+
 // a.combine([...]) holds several schemas; SQL schemas carry their database.
 const schemas = schema && Array.isArray(schema.schemas) ? schema.schemas : [schema];
 const parts = [];
@@ -155,7 +187,7 @@ for (const s of schemas) {
   }
   const db = s.data && s.data.configuration && s.data.configuration.database;
   parts.push({
-    sdl: t.schema,
+    sdl: db && db.engine !== "dynamodb" ? withIndexes(s, t.schema) : t.schema,
     database: db ? {
       engine: db.engine,
       identifier: db.identifier,

@@ -41,10 +41,14 @@ func (g *gen) totalRow(t sqlgen.Alias, s *plan.Select) error {
 	return nil
 }
 
-// nestedCount writes a hasMany's totalCount: its rows under the join, the
-// filter and the caller's rules, wherever the page starts.
-func (g *gen) nestedCount(outer sqlgen.Alias, o plan.Output) error {
+// nestedCount writes a hasMany's totalCount (or its aggregate: see
+// sqlgen.NestedAggregate): its rows under the join, the filter and the
+// caller's rules, wherever the page starts.
+func (g *gen) nestedCount(outer sqlgen.Alias, o plan.Output, k plan.ConnKey) error {
 	b := g.b
+	if k.Aggregate != nil {
+		return sqlgen.NestedAggregate(g.aggDialect(), b, outer, o, k.Aggregate)
+	}
 	c := b.NewAlias()
 	b.Raw("(SELECT COUNT(*) FROM ")
 	g.table(o.Nested.Model)

@@ -469,31 +469,6 @@ func (g *gen) value(t sqlgen.Alias, f *schema.Field) {
 	}
 }
 
-// timeText writes a date or time column as AppSync's text: AWSDateTime
-// as YYYY-MM-DDThh:mm:ss.sssZ (PostgreSQL's MS truncates to milliseconds;
-// so does DIV), AWSTime as hh:mm:ss.sss, AWSDate as YYYY-MM-DD.
-func timeText(b *sqlgen.Builder, t sqlgen.Alias, f *schema.Field) {
-	col := func() { b.Col(t, f.Column) }
-	switch f.Type {
-	case schema.AWSDateTime:
-		b.Raw("CONCAT(DATE_FORMAT(")
-		col()
-		b.Raw(", '%Y-%m-%dT%H:%i:%s.'), LPAD(MICROSECOND(")
-		col()
-		b.Raw(") DIV 1000, 3, '0'), 'Z')")
-	case schema.AWSTime:
-		b.Raw("CONCAT(TIME_FORMAT(")
-		col()
-		b.Raw(", '%H:%i:%s'), '.', LPAD(MICROSECOND(")
-		col()
-		b.Raw(") DIV 1000, 3, '0'))")
-	case schema.AWSDate:
-		b.Raw("DATE_FORMAT(")
-		col()
-		b.Raw(", '%Y-%m-%d')")
-	}
-}
-
 // safeInt writes an integer as a JSON number when a JavaScript client can
 // hold it exactly, and as a string of digits beyond ±(2^53-1). A CASE has
 // one type, so both branches are JSON text read back by JSON_EXTRACT.
@@ -564,7 +539,7 @@ func (g *gen) nested(outer sqlgen.Alias, o plan.Output) error {
 	return b.Connection("JSON_OBJECT", o.Connection,
 		func() error { return g.items(outer, t, o) },
 		func() error { return g.pageMarker(outer, o) },
-		func() error { return g.nestedCount(outer, o) })
+		func(k plan.ConnKey) error { return g.nestedCount(outer, o, k) })
 }
 
 // items writes a hasMany's rows as a JSON array in the order of its Keys,

@@ -28,9 +28,13 @@ func totalRow(b *sqlgen.Builder, t sqlgen.Alias, s *plan.Select) error {
 	return nil
 }
 
-// nestedCount writes a hasMany's totalCount: its rows under the join, the
-// filter and the caller's rules, wherever the page starts.
-func nestedCount(b *sqlgen.Builder, outer sqlgen.Alias, o plan.Output) error {
+// nestedCount writes a hasMany's totalCount (or its aggregate: see
+// sqlgen.NestedAggregate): its rows under the join, the filter and the
+// caller's rules, wherever the page starts.
+func nestedCount(b *sqlgen.Builder, outer sqlgen.Alias, o plan.Output, k plan.ConnKey) error {
+	if k.Aggregate != nil {
+		return sqlgen.NestedAggregate(aggDialect(), b, outer, o, k.Aggregate)
+	}
 	c := b.NewAlias()
 	b.Raw("(SELECT count(*) FROM ")
 	table(b, o.Nested.Model)

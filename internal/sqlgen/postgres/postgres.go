@@ -230,7 +230,7 @@ func nested(b *sqlgen.Builder, outer sqlgen.Alias, o plan.Output, js *joins) err
 	return b.Connection("json_build_object", o.Connection,
 		func() error { return items(b, outer, t, o) },
 		func() error { return pageMarker(b, outer, o) },
-		func() error { return nestedCount(b, outer, o) })
+		func(k plan.ConnKey) error { return nestedCount(b, outer, o, k) })
 }
 
 // joins collects the to-one relationships of one FROM clause's objects,

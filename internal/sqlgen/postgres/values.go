@@ -88,22 +88,28 @@ func enumValue(b *sqlgen.Builder, t sqlgen.Alias, f *schema.Field, renamed [][2]
 // AppSync gives it and reports true, or writes nothing and reports false
 // for other fields.
 func timeText(b *sqlgen.Builder, t sqlgen.Alias, f *schema.Field) bool {
+	return timeTextOf(b, f, func() { b.Col(t, f.Column) })
+}
+
+// timeTextOf is timeText over any expression x of f's type (an aggregate's
+// min or max as well as a column).
+func timeTextOf(b *sqlgen.Builder, f *schema.Field, x func()) bool {
 	switch {
 	case f.Type == schema.AWSDateTime:
 		b.Raw("to_char(")
-		b.Col(t, f.Column)
+		x()
 		b.Raw(`::timestamptz AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`)
 	case f.Type == schema.AWSTime && f.DBType == "timetz":
 		b.Raw("to_char(DATE '2000-01-01' + (")
-		b.Col(t, f.Column)
+		x()
 		b.Raw(` AT TIME ZONE 'UTC')::time, 'HH24:MI:SS.MS"Z"')`)
 	case f.Type == schema.AWSTime:
 		b.Raw("to_char(DATE '2000-01-01' + ")
-		b.Col(t, f.Column)
+		x()
 		b.Raw(", 'HH24:MI:SS.MS')")
 	case f.Type == schema.AWSDate:
 		b.Raw("to_char(")
-		b.Col(t, f.Column)
+		x()
 		b.Raw(", 'YYYY-MM-DD')")
 	default:
 		return false

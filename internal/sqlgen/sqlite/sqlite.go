@@ -359,26 +359,6 @@ func value(b *sqlgen.Builder, t sqlgen.Alias, o plan.Output) error {
 	return nil
 }
 
-// timeText writes an AWSDateTime, AWSDate or AWSTime column as the text
-// AppSync gives it and reports true, or writes nothing and reports false
-// for other fields. 'auto' reads a number as unix seconds or a Julian day
-// number; it leaves text alone.
-func timeText(b *sqlgen.Builder, t sqlgen.Alias, f *schema.Field) bool {
-	switch f.Type {
-	case schema.AWSDateTime:
-		b.Raw("strftime('%Y-%m-%dT%H:%M:%fZ', ")
-	case schema.AWSDate:
-		b.Raw("date(")
-	case schema.AWSTime:
-		b.Raw("strftime('%H:%M:%f', ")
-	default:
-		return false
-	}
-	b.Col(t, f.Column)
-	b.Raw(", 'auto')")
-	return true
-}
-
 // textAffinity reports whether a declared type gives a column TEXT affinity
 // (sqlite.org/datatype3.html, 3.1: rule 1, INT, comes first), so every
 // value but a BLOB is stored as text.
@@ -412,7 +392,7 @@ func nested(b *sqlgen.Builder, outer sqlgen.Alias, o plan.Output) error {
 	return b.Connection("json_object", o.Connection,
 		func() error { return items(b, outer, t, o) },
 		func() error { return pageMarker(b, outer, o) },
-		func() error { return nestedCount(b, outer, o) })
+		func(k plan.ConnKey) error { return nestedCount(b, outer, o, k) })
 }
 
 // items writes a hasMany's rows as a JSON array in the order of its Keys:

@@ -28,6 +28,16 @@ export const listArtists = /* GraphQL */ `query ListArtists(
   }
 }
 `;
+export const aggregateArtist = /* GraphQL */ `query AggregateArtist(
+  $filter: ModelArtistFilterInput
+  $groupBy: [ModelArtistAggregateField!]
+  $limit: Int
+) {
+  aggregateArtist(filter: $filter, groupBy: $groupBy, limit: $limit) {
+    count
+  }
+}
+`;
 export const getAlbum = /* GraphQL */ `query GetAlbum($album_id: Int!) {
   getAlbum(album_id: $album_id) {
     album_id
@@ -53,6 +63,16 @@ export const listAlbums = /* GraphQL */ `query ListAlbums(
     sortBy: $sortBy
   ) {
     nextToken
+  }
+}
+`;
+export const aggregateAlbum = /* GraphQL */ `query AggregateAlbum(
+  $filter: ModelAlbumFilterInput
+  $groupBy: [ModelAlbumAggregateField!]
+  $limit: Int
+) {
+  aggregateAlbum(filter: $filter, groupBy: $groupBy, limit: $limit) {
+    count
   }
 }
 `;
@@ -86,6 +106,16 @@ export const listEmployees = /* GraphQL */ `query ListEmployees(
   }
 }
 `;
+export const aggregateEmployee = /* GraphQL */ `query AggregateEmployee(
+  $filter: ModelEmployeeFilterInput
+  $groupBy: [ModelEmployeeAggregateField!]
+  $limit: Int
+) {
+  aggregateEmployee(filter: $filter, groupBy: $groupBy, limit: $limit) {
+    count
+  }
+}
+`;
 export const getPlaylistTrack = /* GraphQL */ `query GetPlaylistTrack($PlaylistId: Int!, $TrackId: Int!) {
   getPlaylistTrack(PlaylistId: $PlaylistId, TrackId: $TrackId) {
     PlaylistId
@@ -112,6 +142,16 @@ export const listPlaylistTracks = /* GraphQL */ `query ListPlaylistTracks(
     sortBy: $sortBy
   ) {
     nextToken
+  }
+}
+`;
+export const aggregatePlaylistTrack = /* GraphQL */ `query AggregatePlaylistTrack(
+  $filter: ModelPlaylistTrackFilterInput
+  $groupBy: [ModelPlaylistTrackAggregateField!]
+  $limit: Int
+) {
+  aggregatePlaylistTrack(filter: $filter, groupBy: $groupBy, limit: $limit) {
+    count
   }
 }
 `;
@@ -148,6 +188,16 @@ export const listShifts = /* GraphQL */ `query ListShifts(
   }
 }
 `;
+export const aggregateShift = /* GraphQL */ `query AggregateShift(
+  $filter: ModelShiftFilterInput
+  $groupBy: [ModelShiftAggregateField!]
+  $limit: Int
+) {
+  aggregateShift(filter: $filter, groupBy: $groupBy, limit: $limit) {
+    count
+  }
+}
+`;
 export const getEvent = /* GraphQL */ `query GetEvent($id: Int!) {
   getEvent(id: $id) {
     id
@@ -177,6 +227,16 @@ export const listEvents = /* GraphQL */ `query ListEvents(
     sortBy: $sortBy
   ) {
     nextToken
+  }
+}
+`;
+export const aggregateEvent = /* GraphQL */ `query AggregateEvent(
+  $filter: ModelEventFilterInput
+  $groupBy: [ModelEventAggregateField!]
+  $limit: Int
+) {
+  aggregateEvent(filter: $filter, groupBy: $groupBy, limit: $limit) {
+    count
   }
 }
 `;
@@ -211,6 +271,16 @@ export const listNotes = /* GraphQL */ `query ListNotes(
     sortBy: $sortBy
   ) {
     nextToken
+  }
+}
+`;
+export const aggregateNote = /* GraphQL */ `query AggregateNote(
+  $filter: ModelNoteFilterInput
+  $groupBy: [ModelNoteAggregateField!]
+  $limit: Int
+) {
+  aggregateNote(filter: $filter, groupBy: $groupBy, limit: $limit) {
+    count
   }
 }
 `;

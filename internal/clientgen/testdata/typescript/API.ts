@@ -14,6 +14,7 @@ export type ModelAlbumConnection = {
   items: Array<album | null>;
   nextToken?: string | null;
   totalCount: number;
+  aggregate: ModelAlbumAggregate;
 };
 
 export type album = {
@@ -22,6 +23,52 @@ export type album = {
   title: string;
   artist_id: number;
   artist?: artist | null;
+};
+
+export type ModelAlbumAggregate = {
+  __typename: "ModelAlbumAggregate";
+  count: number;
+  sum?: ModelAlbumAggregateSums | null;
+  avg?: ModelAlbumAggregateAverages | null;
+  min?: ModelAlbumAggregateBounds | null;
+  max?: ModelAlbumAggregateBounds | null;
+  groups: Array<ModelAlbumAggregateGroup>;
+};
+
+export type ModelAlbumAggregateSums = {
+  __typename: "ModelAlbumAggregateSums";
+  album_id?: number | null;
+  artist_id?: number | null;
+};
+
+export type ModelAlbumAggregateAverages = {
+  __typename: "ModelAlbumAggregateAverages";
+  album_id?: number | null;
+  artist_id?: number | null;
+};
+
+export type ModelAlbumAggregateBounds = {
+  __typename: "ModelAlbumAggregateBounds";
+  album_id?: number | null;
+  title?: string | null;
+  artist_id?: number | null;
+};
+
+export type ModelAlbumAggregateGroup = {
+  __typename: "ModelAlbumAggregateGroup";
+  key: ModelAlbumAggregateKey;
+  count: number;
+  sum?: ModelAlbumAggregateSums | null;
+  avg?: ModelAlbumAggregateAverages | null;
+  min?: ModelAlbumAggregateBounds | null;
+  max?: ModelAlbumAggregateBounds | null;
+};
+
+export type ModelAlbumAggregateKey = {
+  __typename: "ModelAlbumAggregateKey";
+  album_id?: number | null;
+  title?: string | null;
+  artist_id?: number | null;
 };
 
 export type ModelArtistFilterInput = {
@@ -103,7 +150,55 @@ export type ModelArtistConnection = {
   items: Array<artist | null>;
   nextToken?: string | null;
   totalCount: number;
+  aggregate: ModelArtistAggregate;
 };
+
+export type ModelArtistAggregate = {
+  __typename: "ModelArtistAggregate";
+  count: number;
+  sum?: ModelArtistAggregateSums | null;
+  avg?: ModelArtistAggregateAverages | null;
+  min?: ModelArtistAggregateBounds | null;
+  max?: ModelArtistAggregateBounds | null;
+  groups: Array<ModelArtistAggregateGroup>;
+};
+
+export type ModelArtistAggregateSums = {
+  __typename: "ModelArtistAggregateSums";
+  artist_id?: number | null;
+};
+
+export type ModelArtistAggregateAverages = {
+  __typename: "ModelArtistAggregateAverages";
+  artist_id?: number | null;
+};
+
+export type ModelArtistAggregateBounds = {
+  __typename: "ModelArtistAggregateBounds";
+  artist_id?: number | null;
+  name?: string | null;
+};
+
+export type ModelArtistAggregateGroup = {
+  __typename: "ModelArtistAggregateGroup";
+  key: ModelArtistAggregateKey;
+  count: number;
+  sum?: ModelArtistAggregateSums | null;
+  avg?: ModelArtistAggregateAverages | null;
+  min?: ModelArtistAggregateBounds | null;
+  max?: ModelArtistAggregateBounds | null;
+};
+
+export type ModelArtistAggregateKey = {
+  __typename: "ModelArtistAggregateKey";
+  artist_id?: number | null;
+  name?: string | null;
+};
+
+export enum ModelArtistAggregateField {
+  artist_id = "artist_id",
+  name = "name",
+}
 
 export type ModelAlbumFilterInput = {
   album_id?: ModelIntInput | null;
@@ -125,6 +220,12 @@ export enum ModelAlbumSortField {
   artist_id = "artist_id",
 }
 
+export enum ModelAlbumAggregateField {
+  album_id = "album_id",
+  title = "title",
+  artist_id = "artist_id",
+}
+
 export type Employee = {
   __typename: "Employee";
   EmployeeId: number;
@@ -141,6 +242,56 @@ export type ModelEmployeeConnection = {
   items: Array<Employee | null>;
   nextToken?: string | null;
   totalCount: number;
+  aggregate: ModelEmployeeAggregate;
+};
+
+export type ModelEmployeeAggregate = {
+  __typename: "ModelEmployeeAggregate";
+  count: number;
+  sum?: ModelEmployeeAggregateSums | null;
+  avg?: ModelEmployeeAggregateAverages | null;
+  min?: ModelEmployeeAggregateBounds | null;
+  max?: ModelEmployeeAggregateBounds | null;
+  groups: Array<ModelEmployeeAggregateGroup>;
+};
+
+export type ModelEmployeeAggregateSums = {
+  __typename: "ModelEmployeeAggregateSums";
+  EmployeeId?: number | null;
+  ReportsTo?: number | null;
+};
+
+export type ModelEmployeeAggregateAverages = {
+  __typename: "ModelEmployeeAggregateAverages";
+  EmployeeId?: number | null;
+  ReportsTo?: number | null;
+};
+
+export type ModelEmployeeAggregateBounds = {
+  __typename: "ModelEmployeeAggregateBounds";
+  EmployeeId?: number | null;
+  LastName?: string | null;
+  ReportsTo?: number | null;
+  BirthDate?: string | null;
+};
+
+export type ModelEmployeeAggregateGroup = {
+  __typename: "ModelEmployeeAggregateGroup";
+  key: ModelEmployeeAggregateKey;
+  count: number;
+  sum?: ModelEmployeeAggregateSums | null;
+  avg?: ModelEmployeeAggregateAverages | null;
+  min?: ModelEmployeeAggregateBounds | null;
+  max?: ModelEmployeeAggregateBounds | null;
+};
+
+export type ModelEmployeeAggregateKey = {
+  __typename: "ModelEmployeeAggregateKey";
+  EmployeeId?: number | null;
+  LastName?: string | null;
+  ReportsTo?: number | null;
+  BirthDate?: string | null;
+  Email?: string | null;
 };
 
 export type ModelEmployeeFilterInput = {
@@ -160,6 +311,14 @@ export type ModelEmployeeSortInput = {
 };
 
 export enum ModelEmployeeSortField {
+  EmployeeId = "EmployeeId",
+  LastName = "LastName",
+  ReportsTo = "ReportsTo",
+  BirthDate = "BirthDate",
+  Email = "Email",
+}
+
+export enum ModelEmployeeAggregateField {
   EmployeeId = "EmployeeId",
   LastName = "LastName",
   ReportsTo = "ReportsTo",
@@ -205,7 +364,57 @@ export type ModelPlaylistTrackConnection = {
   items: Array<PlaylistTrack | null>;
   nextToken?: string | null;
   totalCount: number;
+  aggregate: ModelPlaylistTrackAggregate;
 };
+
+export type ModelPlaylistTrackAggregate = {
+  __typename: "ModelPlaylistTrackAggregate";
+  count: number;
+  sum?: ModelPlaylistTrackAggregateSums | null;
+  avg?: ModelPlaylistTrackAggregateAverages | null;
+  min?: ModelPlaylistTrackAggregateBounds | null;
+  max?: ModelPlaylistTrackAggregateBounds | null;
+  groups: Array<ModelPlaylistTrackAggregateGroup>;
+};
+
+export type ModelPlaylistTrackAggregateSums = {
+  __typename: "ModelPlaylistTrackAggregateSums";
+  PlaylistId?: number | null;
+  TrackId?: number | null;
+};
+
+export type ModelPlaylistTrackAggregateAverages = {
+  __typename: "ModelPlaylistTrackAggregateAverages";
+  PlaylistId?: number | null;
+  TrackId?: number | null;
+};
+
+export type ModelPlaylistTrackAggregateBounds = {
+  __typename: "ModelPlaylistTrackAggregateBounds";
+  PlaylistId?: number | null;
+  TrackId?: number | null;
+};
+
+export type ModelPlaylistTrackAggregateGroup = {
+  __typename: "ModelPlaylistTrackAggregateGroup";
+  key: ModelPlaylistTrackAggregateKey;
+  count: number;
+  sum?: ModelPlaylistTrackAggregateSums | null;
+  avg?: ModelPlaylistTrackAggregateAverages | null;
+  min?: ModelPlaylistTrackAggregateBounds | null;
+  max?: ModelPlaylistTrackAggregateBounds | null;
+};
+
+export type ModelPlaylistTrackAggregateKey = {
+  __typename: "ModelPlaylistTrackAggregateKey";
+  PlaylistId?: number | null;
+  TrackId?: number | null;
+};
+
+export enum ModelPlaylistTrackAggregateField {
+  PlaylistId = "PlaylistId",
+  TrackId = "TrackId",
+}
 
 export type shift = {
   __typename: "shift";
@@ -275,7 +484,71 @@ export type ModelShiftConnection = {
   items: Array<shift | null>;
   nextToken?: string | null;
   totalCount: number;
+  aggregate: ModelShiftAggregate;
 };
+
+export type ModelShiftAggregate = {
+  __typename: "ModelShiftAggregate";
+  count: number;
+  sum?: ModelShiftAggregateSums | null;
+  avg?: ModelShiftAggregateAverages | null;
+  min?: ModelShiftAggregateBounds | null;
+  max?: ModelShiftAggregateBounds | null;
+  groups: Array<ModelShiftAggregateGroup>;
+};
+
+export type ModelShiftAggregateSums = {
+  __typename: "ModelShiftAggregateSums";
+  store_id?: number | null;
+  slot?: number | null;
+  hours?: number | null;
+};
+
+export type ModelShiftAggregateAverages = {
+  __typename: "ModelShiftAggregateAverages";
+  store_id?: number | null;
+  slot?: number | null;
+  hours?: number | null;
+};
+
+export type ModelShiftAggregateBounds = {
+  __typename: "ModelShiftAggregateBounds";
+  store_id?: number | null;
+  day?: string | null;
+  slot?: number | null;
+  note?: string | null;
+  hours?: number | null;
+  created_at?: string | null;
+};
+
+export type ModelShiftAggregateGroup = {
+  __typename: "ModelShiftAggregateGroup";
+  key: ModelShiftAggregateKey;
+  count: number;
+  sum?: ModelShiftAggregateSums | null;
+  avg?: ModelShiftAggregateAverages | null;
+  min?: ModelShiftAggregateBounds | null;
+  max?: ModelShiftAggregateBounds | null;
+};
+
+export type ModelShiftAggregateKey = {
+  __typename: "ModelShiftAggregateKey";
+  store_id?: number | null;
+  day?: string | null;
+  slot?: number | null;
+  note?: string | null;
+  hours?: number | null;
+  created_at?: string | null;
+};
+
+export enum ModelShiftAggregateField {
+  store_id = "store_id",
+  day = "day",
+  slot = "slot",
+  note = "note",
+  hours = "hours",
+  created_at = "created_at",
+}
 
 export type event = {
   __typename: "event";
@@ -335,7 +608,65 @@ export type ModelEventConnection = {
   items: Array<event | null>;
   nextToken?: string | null;
   totalCount: number;
+  aggregate: ModelEventAggregate;
 };
+
+export type ModelEventAggregate = {
+  __typename: "ModelEventAggregate";
+  count: number;
+  sum?: ModelEventAggregateSums | null;
+  avg?: ModelEventAggregateAverages | null;
+  min?: ModelEventAggregateBounds | null;
+  max?: ModelEventAggregateBounds | null;
+  groups: Array<ModelEventAggregateGroup>;
+};
+
+export type ModelEventAggregateSums = {
+  __typename: "ModelEventAggregateSums";
+  id?: number | null;
+  venue_id?: number | null;
+};
+
+export type ModelEventAggregateAverages = {
+  __typename: "ModelEventAggregateAverages";
+  id?: number | null;
+  venue_id?: number | null;
+};
+
+export type ModelEventAggregateBounds = {
+  __typename: "ModelEventAggregateBounds";
+  id?: number | null;
+  name?: string | null;
+  created_at?: string | null;
+  venue_id?: number | null;
+};
+
+export type ModelEventAggregateGroup = {
+  __typename: "ModelEventAggregateGroup";
+  key: ModelEventAggregateKey;
+  count: number;
+  sum?: ModelEventAggregateSums | null;
+  avg?: ModelEventAggregateAverages | null;
+  min?: ModelEventAggregateBounds | null;
+  max?: ModelEventAggregateBounds | null;
+};
+
+export type ModelEventAggregateKey = {
+  __typename: "ModelEventAggregateKey";
+  id?: number | null;
+  name?: string | null;
+  created_at?: string | null;
+  status?: EventStatus | null;
+  venue_id?: number | null;
+};
+
+export enum ModelEventAggregateField {
+  id = "id",
+  name = "name",
+  created_at = "created_at",
+  status = "status",
+  venue_id = "venue_id",
+}
 
 export type note = {
   __typename: "note";
@@ -409,7 +740,53 @@ export type ModelNoteConnection = {
   items: Array<note | null>;
   nextToken?: string | null;
   totalCount: number;
+  aggregate: ModelNoteAggregate;
 };
+
+export type ModelNoteAggregate = {
+  __typename: "ModelNoteAggregate";
+  count: number;
+  min?: ModelNoteAggregateBounds | null;
+  max?: ModelNoteAggregateBounds | null;
+  groups: Array<ModelNoteAggregateGroup>;
+};
+
+export type ModelNoteAggregateBounds = {
+  __typename: "ModelNoteAggregateBounds";
+  body?: string | null;
+  at?: string | null;
+};
+
+export type ModelNoteAggregateGroup = {
+  __typename: "ModelNoteAggregateGroup";
+  key: ModelNoteAggregateKey;
+  count: number;
+  min?: ModelNoteAggregateBounds | null;
+  max?: ModelNoteAggregateBounds | null;
+};
+
+export type ModelNoteAggregateKey = {
+  __typename: "ModelNoteAggregateKey";
+  id?: string | null;
+  body?: string | null;
+  published?: boolean | null;
+  at?: string | null;
+  ts?: number | null;
+  site?: string | null;
+  phone?: string | null;
+  ip?: string | null;
+};
+
+export enum ModelNoteAggregateField {
+  id = "id",
+  body = "body",
+  published = "published",
+  at = "at",
+  ts = "ts",
+  site = "site",
+  phone = "phone",
+  ip = "ip",
+}
 
 export type EventStats = {
   __typename: "EventStats";
@@ -782,6 +1159,41 @@ export type ListArtistsQuery = {
   } | null;
 };
 
+export type AggregateArtistQueryVariables = {
+  filter?: ModelArtistFilterInput | null;
+  groupBy?: Array<ModelArtistAggregateField> | null;
+  limit?: number | null;
+};
+
+export type AggregateArtistQuery = {
+  aggregateArtist: {
+    __typename: "ModelArtistAggregate";
+    count: number;
+    sum?: {
+      __typename: "ModelArtistAggregateSums";
+      artist_id?: number | null;
+    } | null;
+    avg?: {
+      __typename: "ModelArtistAggregateAverages";
+      artist_id?: number | null;
+    } | null;
+    min?: {
+      __typename: "ModelArtistAggregateBounds";
+      artist_id?: number | null;
+      name?: string | null;
+    } | null;
+    max?: {
+      __typename: "ModelArtistAggregateBounds";
+      artist_id?: number | null;
+      name?: string | null;
+    } | null;
+    groups: Array<{
+      __typename: "ModelArtistAggregateGroup";
+      count: number;
+    }>;
+  };
+};
+
 export type GetAlbumQueryVariables = {
   album_id: number;
 };
@@ -820,6 +1232,45 @@ export type ListAlbumsQuery = {
     } | null>;
     nextToken?: string | null;
   } | null;
+};
+
+export type AggregateAlbumQueryVariables = {
+  filter?: ModelAlbumFilterInput | null;
+  groupBy?: Array<ModelAlbumAggregateField> | null;
+  limit?: number | null;
+};
+
+export type AggregateAlbumQuery = {
+  aggregateAlbum: {
+    __typename: "ModelAlbumAggregate";
+    count: number;
+    sum?: {
+      __typename: "ModelAlbumAggregateSums";
+      album_id?: number | null;
+      artist_id?: number | null;
+    } | null;
+    avg?: {
+      __typename: "ModelAlbumAggregateAverages";
+      album_id?: number | null;
+      artist_id?: number | null;
+    } | null;
+    min?: {
+      __typename: "ModelAlbumAggregateBounds";
+      album_id?: number | null;
+      title?: string | null;
+      artist_id?: number | null;
+    } | null;
+    max?: {
+      __typename: "ModelAlbumAggregateBounds";
+      album_id?: number | null;
+      title?: string | null;
+      artist_id?: number | null;
+    } | null;
+    groups: Array<{
+      __typename: "ModelAlbumAggregateGroup";
+      count: number;
+    }>;
+  };
 };
 
 export type GetEmployeeQueryVariables = {
@@ -873,6 +1324,47 @@ export type ListEmployeesQuery = {
   } | null;
 };
 
+export type AggregateEmployeeQueryVariables = {
+  filter?: ModelEmployeeFilterInput | null;
+  groupBy?: Array<ModelEmployeeAggregateField> | null;
+  limit?: number | null;
+};
+
+export type AggregateEmployeeQuery = {
+  aggregateEmployee: {
+    __typename: "ModelEmployeeAggregate";
+    count: number;
+    sum?: {
+      __typename: "ModelEmployeeAggregateSums";
+      EmployeeId?: number | null;
+      ReportsTo?: number | null;
+    } | null;
+    avg?: {
+      __typename: "ModelEmployeeAggregateAverages";
+      EmployeeId?: number | null;
+      ReportsTo?: number | null;
+    } | null;
+    min?: {
+      __typename: "ModelEmployeeAggregateBounds";
+      EmployeeId?: number | null;
+      LastName?: string | null;
+      ReportsTo?: number | null;
+      BirthDate?: string | null;
+    } | null;
+    max?: {
+      __typename: "ModelEmployeeAggregateBounds";
+      EmployeeId?: number | null;
+      LastName?: string | null;
+      ReportsTo?: number | null;
+      BirthDate?: string | null;
+    } | null;
+    groups: Array<{
+      __typename: "ModelEmployeeAggregateGroup";
+      count: number;
+    }>;
+  };
+};
+
 export type GetPlaylistTrackQueryVariables = {
   PlaylistId: number;
   TrackId: number;
@@ -906,6 +1398,43 @@ export type ListPlaylistTracksQuery = {
     } | null>;
     nextToken?: string | null;
   } | null;
+};
+
+export type AggregatePlaylistTrackQueryVariables = {
+  filter?: ModelPlaylistTrackFilterInput | null;
+  groupBy?: Array<ModelPlaylistTrackAggregateField> | null;
+  limit?: number | null;
+};
+
+export type AggregatePlaylistTrackQuery = {
+  aggregatePlaylistTrack: {
+    __typename: "ModelPlaylistTrackAggregate";
+    count: number;
+    sum?: {
+      __typename: "ModelPlaylistTrackAggregateSums";
+      PlaylistId?: number | null;
+      TrackId?: number | null;
+    } | null;
+    avg?: {
+      __typename: "ModelPlaylistTrackAggregateAverages";
+      PlaylistId?: number | null;
+      TrackId?: number | null;
+    } | null;
+    min?: {
+      __typename: "ModelPlaylistTrackAggregateBounds";
+      PlaylistId?: number | null;
+      TrackId?: number | null;
+    } | null;
+    max?: {
+      __typename: "ModelPlaylistTrackAggregateBounds";
+      PlaylistId?: number | null;
+      TrackId?: number | null;
+    } | null;
+    groups: Array<{
+      __typename: "ModelPlaylistTrackAggregateGroup";
+      count: number;
+    }>;
+  };
 };
 
 export type GetShiftQueryVariables = {
@@ -952,6 +1481,53 @@ export type ListShiftsQuery = {
   } | null;
 };
 
+export type AggregateShiftQueryVariables = {
+  filter?: ModelShiftFilterInput | null;
+  groupBy?: Array<ModelShiftAggregateField> | null;
+  limit?: number | null;
+};
+
+export type AggregateShiftQuery = {
+  aggregateShift: {
+    __typename: "ModelShiftAggregate";
+    count: number;
+    sum?: {
+      __typename: "ModelShiftAggregateSums";
+      store_id?: number | null;
+      slot?: number | null;
+      hours?: number | null;
+    } | null;
+    avg?: {
+      __typename: "ModelShiftAggregateAverages";
+      store_id?: number | null;
+      slot?: number | null;
+      hours?: number | null;
+    } | null;
+    min?: {
+      __typename: "ModelShiftAggregateBounds";
+      store_id?: number | null;
+      day?: string | null;
+      slot?: number | null;
+      note?: string | null;
+      hours?: number | null;
+      created_at?: string | null;
+    } | null;
+    max?: {
+      __typename: "ModelShiftAggregateBounds";
+      store_id?: number | null;
+      day?: string | null;
+      slot?: number | null;
+      note?: string | null;
+      hours?: number | null;
+      created_at?: string | null;
+    } | null;
+    groups: Array<{
+      __typename: "ModelShiftAggregateGroup";
+      count: number;
+    }>;
+  };
+};
+
 export type GetEventQueryVariables = {
   id: number;
 };
@@ -993,6 +1569,47 @@ export type ListEventsQuery = {
     } | null>;
     nextToken?: string | null;
   } | null;
+};
+
+export type AggregateEventQueryVariables = {
+  filter?: ModelEventFilterInput | null;
+  groupBy?: Array<ModelEventAggregateField> | null;
+  limit?: number | null;
+};
+
+export type AggregateEventQuery = {
+  aggregateEvent: {
+    __typename: "ModelEventAggregate";
+    count: number;
+    sum?: {
+      __typename: "ModelEventAggregateSums";
+      id?: number | null;
+      venue_id?: number | null;
+    } | null;
+    avg?: {
+      __typename: "ModelEventAggregateAverages";
+      id?: number | null;
+      venue_id?: number | null;
+    } | null;
+    min?: {
+      __typename: "ModelEventAggregateBounds";
+      id?: number | null;
+      name?: string | null;
+      created_at?: string | null;
+      venue_id?: number | null;
+    } | null;
+    max?: {
+      __typename: "ModelEventAggregateBounds";
+      id?: number | null;
+      name?: string | null;
+      created_at?: string | null;
+      venue_id?: number | null;
+    } | null;
+    groups: Array<{
+      __typename: "ModelEventAggregateGroup";
+      count: number;
+    }>;
+  };
 };
 
 export type GetNoteQueryVariables = {
@@ -1040,6 +1657,33 @@ export type ListNotesQuery = {
     } | null>;
     nextToken?: string | null;
   } | null;
+};
+
+export type AggregateNoteQueryVariables = {
+  filter?: ModelNoteFilterInput | null;
+  groupBy?: Array<ModelNoteAggregateField> | null;
+  limit?: number | null;
+};
+
+export type AggregateNoteQuery = {
+  aggregateNote: {
+    __typename: "ModelNoteAggregate";
+    count: number;
+    min?: {
+      __typename: "ModelNoteAggregateBounds";
+      body?: string | null;
+      at?: string | null;
+    } | null;
+    max?: {
+      __typename: "ModelNoteAggregateBounds";
+      body?: string | null;
+      at?: string | null;
+    } | null;
+    groups: Array<{
+      __typename: "ModelNoteAggregateGroup";
+      count: number;
+    }>;
+  };
 };
 
 export type EventStatsQueryVariables = {

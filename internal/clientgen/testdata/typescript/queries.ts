@@ -46,6 +46,39 @@ export const listArtists = /* GraphQL */ `query ListArtists(
   }
 }
 ` as GeneratedQuery<APITypes.ListArtistsQueryVariables, APITypes.ListArtistsQuery>;
+export const aggregateArtist = /* GraphQL */ `query AggregateArtist(
+  $filter: ModelArtistFilterInput
+  $groupBy: [ModelArtistAggregateField!]
+  $limit: Int
+) {
+  aggregateArtist(filter: $filter, groupBy: $groupBy, limit: $limit) {
+    count
+    sum {
+      artist_id
+      __typename
+    }
+    avg {
+      artist_id
+      __typename
+    }
+    min {
+      artist_id
+      name
+      __typename
+    }
+    max {
+      artist_id
+      name
+      __typename
+    }
+    groups {
+      count
+      __typename
+    }
+    __typename
+  }
+}
+` as GeneratedQuery<APITypes.AggregateArtistQueryVariables, APITypes.AggregateArtistQuery>;
 export const getAlbum = /* GraphQL */ `query GetAlbum($album_id: Int!) {
   getAlbum(album_id: $album_id) {
     album_id
@@ -87,6 +120,43 @@ export const listAlbums = /* GraphQL */ `query ListAlbums(
   }
 }
 ` as GeneratedQuery<APITypes.ListAlbumsQueryVariables, APITypes.ListAlbumsQuery>;
+export const aggregateAlbum = /* GraphQL */ `query AggregateAlbum(
+  $filter: ModelAlbumFilterInput
+  $groupBy: [ModelAlbumAggregateField!]
+  $limit: Int
+) {
+  aggregateAlbum(filter: $filter, groupBy: $groupBy, limit: $limit) {
+    count
+    sum {
+      album_id
+      artist_id
+      __typename
+    }
+    avg {
+      album_id
+      artist_id
+      __typename
+    }
+    min {
+      album_id
+      title
+      artist_id
+      __typename
+    }
+    max {
+      album_id
+      title
+      artist_id
+      __typename
+    }
+    groups {
+      count
+      __typename
+    }
+    __typename
+  }
+}
+` as GeneratedQuery<APITypes.AggregateAlbumQueryVariables, APITypes.AggregateAlbumQuery>;
 export const getEmployee = /* GraphQL */ `query GetEmployee($EmployeeId: Int!) {
   getEmployee(EmployeeId: $EmployeeId) {
     EmployeeId
@@ -139,6 +209,45 @@ export const listEmployees = /* GraphQL */ `query ListEmployees(
   }
 }
 ` as GeneratedQuery<APITypes.ListEmployeesQueryVariables, APITypes.ListEmployeesQuery>;
+export const aggregateEmployee = /* GraphQL */ `query AggregateEmployee(
+  $filter: ModelEmployeeFilterInput
+  $groupBy: [ModelEmployeeAggregateField!]
+  $limit: Int
+) {
+  aggregateEmployee(filter: $filter, groupBy: $groupBy, limit: $limit) {
+    count
+    sum {
+      EmployeeId
+      ReportsTo
+      __typename
+    }
+    avg {
+      EmployeeId
+      ReportsTo
+      __typename
+    }
+    min {
+      EmployeeId
+      LastName
+      ReportsTo
+      BirthDate
+      __typename
+    }
+    max {
+      EmployeeId
+      LastName
+      ReportsTo
+      BirthDate
+      __typename
+    }
+    groups {
+      count
+      __typename
+    }
+    __typename
+  }
+}
+` as GeneratedQuery<APITypes.AggregateEmployeeQueryVariables, APITypes.AggregateEmployeeQuery>;
 export const getPlaylistTrack = /* GraphQL */ `query GetPlaylistTrack($PlaylistId: Int!, $TrackId: Int!) {
   getPlaylistTrack(PlaylistId: $PlaylistId, TrackId: $TrackId) {
     PlaylistId
@@ -175,6 +284,41 @@ export const listPlaylistTracks = /* GraphQL */ `query ListPlaylistTracks(
   }
 }
 ` as GeneratedQuery<APITypes.ListPlaylistTracksQueryVariables, APITypes.ListPlaylistTracksQuery>;
+export const aggregatePlaylistTrack = /* GraphQL */ `query AggregatePlaylistTrack(
+  $filter: ModelPlaylistTrackFilterInput
+  $groupBy: [ModelPlaylistTrackAggregateField!]
+  $limit: Int
+) {
+  aggregatePlaylistTrack(filter: $filter, groupBy: $groupBy, limit: $limit) {
+    count
+    sum {
+      PlaylistId
+      TrackId
+      __typename
+    }
+    avg {
+      PlaylistId
+      TrackId
+      __typename
+    }
+    min {
+      PlaylistId
+      TrackId
+      __typename
+    }
+    max {
+      PlaylistId
+      TrackId
+      __typename
+    }
+    groups {
+      count
+      __typename
+    }
+    __typename
+  }
+}
+` as GeneratedQuery<APITypes.AggregatePlaylistTrackQueryVariables, APITypes.AggregatePlaylistTrackQuery>;
 export const getShift = /* GraphQL */ `query GetShift($store_id: Int!, $day: AWSDate!, $slot: Int!) {
   getShift(store_id: $store_id, day: $day, slot: $slot) {
     store_id
@@ -219,6 +363,51 @@ export const listShifts = /* GraphQL */ `query ListShifts(
   }
 }
 ` as GeneratedQuery<APITypes.ListShiftsQueryVariables, APITypes.ListShiftsQuery>;
+export const aggregateShift = /* GraphQL */ `query AggregateShift(
+  $filter: ModelShiftFilterInput
+  $groupBy: [ModelShiftAggregateField!]
+  $limit: Int
+) {
+  aggregateShift(filter: $filter, groupBy: $groupBy, limit: $limit) {
+    count
+    sum {
+      store_id
+      slot
+      hours
+      __typename
+    }
+    avg {
+      store_id
+      slot
+      hours
+      __typename
+    }
+    min {
+      store_id
+      day
+      slot
+      note
+      hours
+      created_at
+      __typename
+    }
+    max {
+      store_id
+      day
+      slot
+      note
+      hours
+      created_at
+      __typename
+    }
+    groups {
+      count
+      __typename
+    }
+    __typename
+  }
+}
+` as GeneratedQuery<APITypes.AggregateShiftQueryVariables, APITypes.AggregateShiftQuery>;
 export const getEvent = /* GraphQL */ `query GetEvent($id: Int!) {
   getEvent(id: $id) {
     id
@@ -263,6 +452,45 @@ export const listEvents = /* GraphQL */ `query ListEvents(
   }
 }
 ` as GeneratedQuery<APITypes.ListEventsQueryVariables, APITypes.ListEventsQuery>;
+export const aggregateEvent = /* GraphQL */ `query AggregateEvent(
+  $filter: ModelEventFilterInput
+  $groupBy: [ModelEventAggregateField!]
+  $limit: Int
+) {
+  aggregateEvent(filter: $filter, groupBy: $groupBy, limit: $limit) {
+    count
+    sum {
+      id
+      venue_id
+      __typename
+    }
+    avg {
+      id
+      venue_id
+      __typename
+    }
+    min {
+      id
+      name
+      created_at
+      venue_id
+      __typename
+    }
+    max {
+      id
+      name
+      created_at
+      venue_id
+      __typename
+    }
+    groups {
+      count
+      __typename
+    }
+    __typename
+  }
+}
+` as GeneratedQuery<APITypes.AggregateEventQueryVariables, APITypes.AggregateEventQuery>;
 export const getNote = /* GraphQL */ `query GetNote($id: ID!) {
   getNote(id: $id) {
     id
@@ -311,6 +539,31 @@ export const listNotes = /* GraphQL */ `query ListNotes(
   }
 }
 ` as GeneratedQuery<APITypes.ListNotesQueryVariables, APITypes.ListNotesQuery>;
+export const aggregateNote = /* GraphQL */ `query AggregateNote(
+  $filter: ModelNoteFilterInput
+  $groupBy: [ModelNoteAggregateField!]
+  $limit: Int
+) {
+  aggregateNote(filter: $filter, groupBy: $groupBy, limit: $limit) {
+    count
+    min {
+      body
+      at
+      __typename
+    }
+    max {
+      body
+      at
+      __typename
+    }
+    groups {
+      count
+      __typename
+    }
+    __typename
+  }
+}
+` as GeneratedQuery<APITypes.AggregateNoteQueryVariables, APITypes.AggregateNoteQuery>;
 export const eventStats = /* GraphQL */ `query EventStats($since: AWSDateTime) {
   eventStats(since: $since) {
     total
