@@ -142,7 +142,43 @@ func chinookWorkloads() []workload {
 // an extra figure, not the target's: x_direct is.
 //
 //	go test ./bench -run '^$' -bench Chinook -benchtime 20000x
-func BenchmarkChinook(b *testing.B) {
+func BenchmarkChinook(b *testing.B) { benchWorkloads(b, chinookWorkloads()) }
+
+// BenchmarkChinookAggregates is BenchmarkChinook for issue 14's totals
+// and aggregates: a filtered page with totalCount, and a grouped
+// aggregate over every track, each against the same numbers from one
+// hand-written statement (the floor):
+//
+//	go test ./bench -run '^$' -bench ChinookAggregates -benchtime 2000x
+func BenchmarkChinookAggregates(b *testing.B) { benchWorkloads(b, aggregateWorkloads()) }
+
+// aggregateWorkloads lists the totals and aggregate workloads.
+func aggregateWorkloads() []workload {
+	return []workload{
+		{
+			name:  "W5_page_totalCount",
+			query: `query ($g: Int!) { listTracks(filter: {genre_id: {eq: $g}}, limit: 20) { items { track_id name } totalCount } }`,
+			vars:  func(i int) map[string]any { return map[string]any{"g": i%25 + 1} },
+			direct: `SELECT json_build_object('items', (SELECT COALESCE(json_agg(json_build_object('track_id', track_id, 'name', name) ORDER BY track_id), '[]')
+				FROM (SELECT track_id, name FROM track WHERE genre_id = $1 ORDER BY track_id LIMIT 20) t),
+				'totalCount', (SELECT count(*) FROM track WHERE genre_id = $1))`,
+			args: func(i int) []any { return []any{i%25 + 1} },
+			pick: func(d map[string]any) any { return d["listTracks"] },
+		},
+		{
+			name:  "W6_grouped_aggregate",
+			query: `query { aggregateTrack(groupBy: [genre_id]) { count groups { key { genre_id } count sum { milliseconds } } } }`,
+			direct: `SELECT json_build_object('count', (SELECT count(*) FROM track), 'groups',
+				(SELECT json_agg(json_build_object('key', json_build_object('genre_id', genre_id), 'count', c, 'sum', json_build_object('milliseconds', s)) ORDER BY genre_id)
+				 FROM (SELECT genre_id, count(*) AS c, sum(milliseconds) AS s FROM track GROUP BY genre_id) g))`,
+			pick: func(d map[string]any) any { return d["aggregateTrack"] },
+		},
+	}
+}
+
+// benchWorkloads times each workload through Quarry, the engine, the
+// HTTP floor and the direct statement (see BenchmarkChinook).
+func benchWorkloads(b *testing.B, workloads []workload) {
 	ctx := context.Background()
 	db := testdb.New(b, testdb.Postgres)
 	db.LoadChinook(b, true)
@@ -158,7 +194,7 @@ func BenchmarkChinook(b *testing.B) {
 	}}
 	b.Cleanup(client.CloseIdleConnections)
 
-	for _, w := range chinookWorkloads() {
+	for _, w := range workloads {
 		b.Run(w.name, func(b *testing.B) {
 			bodies := requestBodies(b, w)
 			pool := directPool(b, db.URI)
