@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -58,6 +59,9 @@ type changeModels struct {
 	streamed map[string]bool
 	api      *api.Schema
 	db       *sql.DB
+	// keys holds, per model, each field's name as a JSON key followed by
+	// ':', in field order: encoded once per schema, not once per event.
+	keys map[string][][]byte
 }
 
 // setup prepares the stream for b's tables and makes b's models current.
@@ -96,7 +100,8 @@ func (fd *changeFeed) setup(ctx context.Context, b *built) error {
 			"(only subscribers under a rule that reads no field of the row, such as public or private): run ALTER TABLE ... REPLICA IDENTITY FULL on their tables",
 			"models", strings.Join(ruled, ", "))
 	}
-	m := &changeModels{byTable: map[changes.Table][]*schema.Model{}, streamed: map[string]bool{}, api: b.engine.API, db: b.db.SQL}
+	m := &changeModels{byTable: map[changes.Table][]*schema.Model{}, streamed: map[string]bool{}, api: b.engine.API, db: b.db.SQL,
+		keys: map[string][][]byte{}}
 	for _, model := range b.schema.Models {
 		t := tableOf(model)
 		if model.Managed || containsTable(rep.notStreamed, t) {
@@ -104,6 +109,12 @@ func (fd *changeFeed) setup(ctx context.Context, b *built) error {
 		}
 		m.byTable[t] = append(m.byTable[t], model)
 		m.streamed[model.Name] = true
+		keys := make([][]byte, len(model.Fields))
+		for i, f := range model.Fields {
+			k, _ := json.Marshal(f.Name)
+			keys[i] = append(k, ':')
+		}
+		m.keys[model.Name] = keys
 	}
 	fd.models.Store(m)
 	return nil
@@ -189,7 +200,7 @@ func (fd *changeFeed) handle(ctx context.Context, tx []changes.Change, lsn chang
 	}
 	evs := fd.events(ctx, tx)
 	for i := range evs {
-		evs[i].Mark = fmt.Sprintf("%s@%d#%d", fd.name, uint64(lsn), i)
+		evs[i].Mark = fd.name + "@" + strconv.FormatUint(uint64(lsn), 10) + "#" + strconv.Itoa(i)
 	}
 	if p, ok := fd.broker.(interface{ Room(context.Context) error }); ok && len(evs) > 0 {
 		// The in-process broker delivers while Publish runs: wait until
@@ -300,7 +311,8 @@ func (fd *changeFeed) event(ctx context.Context, m *changeModels, model *schema.
 	var b bytes.Buffer
 	b.WriteByte('{')
 	n := 0
-	for _, f := range model.Fields {
+	keys := m.keys[model.Name]
+	for i, f := range model.Fields {
 		v, ok := vals[f.Column]
 		if !ok {
 			continue
@@ -309,9 +321,7 @@ func (fd *changeFeed) event(ctx context.Context, m *changeModels, model *schema.
 			b.WriteByte(',')
 		}
 		n++
-		key, _ := json.Marshal(f.Name)
-		b.Write(key)
-		b.WriteByte(':')
+		b.Write(keys[i])
 		if err := exec.WriteField(&b, f, v); err != nil {
 			return pubsub.Event{}, fmt.Errorf("field %s: %w", f.Name, err)
 		}
