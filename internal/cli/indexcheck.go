@@ -28,7 +28,7 @@ const indexCheckTime = 5 * time.Second
 // serves it. EXPLAIN runs nothing, so this is safe on any database; a
 // failure to explain is reported as such and does not stop the build.
 func unindexedQueries(ctx context.Context, db *connect.DB, c sqlgen.Compiler, s *schema.Schema) []string {
-	if db.Engine != connect.Postgres && db.Engine != connect.MySQL {
+	if !db.Explains() {
 		return nil
 	}
 	ctx, cancel := context.WithTimeout(ctx, indexCheckTime)

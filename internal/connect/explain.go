@@ -22,6 +22,10 @@ type FullScan struct {
 	Rows float64
 }
 
+// Explains reports whether FullScans can tell anything on this engine
+// (SQLite's query plans carry no row estimates).
+func (db *DB) Explains() bool { return db.Engine == Postgres || db.Engine == MySQL }
+
 // FullScans explains query (with args) and returns the full table scans
 // in its plan: PostgreSQL's Seq Scan nodes, MySQL's and MariaDB's access
 // type ALL. SQLite estimates no row counts, so it reports none.
