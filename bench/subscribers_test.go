@@ -95,6 +95,7 @@ func BenchmarkSubscribers(b *testing.B) {
 	b.ReportMetric(floor.P99, "floor_p99_ms")
 	b.ReportMetric(q.P99/floor.P99, "x_floor_p99")
 	b.ReportMetric(q.perSub, "server_bytes/subscriber")
+	b.ReportMetric(floor.perSub, "floor_bytes/subscriber")
 	if q.P99 > 100 {
 		b.Logf("p99 %.1f ms is over the 100 ms target (the bare fan-out's p99: %.1f ms)", q.P99, floor.P99)
 	}
@@ -104,12 +105,14 @@ func BenchmarkSubscribers(b *testing.B) {
 type delivery struct {
 	Delivered, Expected int
 	P50, P99, Max       float64 // milliseconds
-	perSub              float64 // server bytes per subscriber (Quarry only)
+	perSub              float64 // server bytes per subscriber
 }
 
 // measureSubscribers starts n subscribers on url, fires the events with
 // fire (each stamped with its send time), and returns the latencies. srv,
-// when set, is Quarry's server, whose memory per subscriber is measured.
+// when set, is Quarry's server, whose subscriptions are counted first. The
+// server's memory per subscriber is measured on both sides: the floor's
+// is what one WebSocket connection costs with the same library.
 func measureSubscribers(b *testing.B, n int, url string, srv *server.Server, fire func(sent int64) error) delivery {
 	b.Helper()
 	before := serverMemory()
@@ -132,8 +135,11 @@ func measureSubscribers(b *testing.B, n int, url string, srv *server.Server, fir
 		if got := srv.Realtime.Hub.Count(); got != n {
 			b.Fatalf("%d subscriptions on the server, want %d", got, n)
 		}
-		res.perSub = float64(serverMemory()-before) / float64(n)
+		if path := os.Getenv("QUARRY_BENCH_HEAPPROFILE"); path != "" {
+			writeHeapProfile(b, path)
+		}
 	}
+	res.perSub = float64(serverMemory()-before) / float64(n)
 	for i := 0; i < subscriberEvents; i++ {
 		if err := fire(time.Now().UnixNano()); err != nil {
 			b.Fatal(err)
@@ -214,6 +220,21 @@ func startFloorServer(b *testing.B) (string, func(sent int64) error, func()) {
 	}
 }
 
+// writeHeapProfile writes the heap in use while every subscriber is
+// connected (QUARRY_BENCH_HEAPPROFILE=file), to see what a subscriber
+// costs with go tool pprof -sample_index=inuse_space.
+func writeHeapProfile(b *testing.B, path string) {
+	f, err := os.Create(path)
+	if err != nil {
+		b.Fatal(err)
+	}
+	defer f.Close()
+	runtime.GC()
+	if err := pprof.WriteHeapProfile(f); err != nil {
+		b.Fatal(err)
+	}
+}
+
 // serverMemory is this process's heap and stacks in use, after a GC.
 func serverMemory() uint64 {
 	runtime.GC()
@@ -244,6 +265,9 @@ func startSubscriberServer(b *testing.B) (string, *server.Server, func()) {
 	eng.Publish = func(ctx context.Context, ev pubsub.Event) { _ = broker.Publish(ctx, ev) }
 	authn := benchAuth(b)
 	srv := server.New(eng, authn, log)
+	// Every subscriber comes from 127.0.0.1: lift the per-address cap
+	// that protects a real server from one client's flood.
+	srv.MaxConnsPerAddr = -1
 	unsubscribe, _ := broker.Subscribe(srv.Realtime.Hub.Deliver)
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -282,6 +306,7 @@ func runSubscribers() int {
 	latencies := make([][]float64, n)
 	var ready, done sync.WaitGroup
 	var failed atomic.Int32
+	var firstErr atomic.Pointer[error]
 	sem := make(chan struct{}, 256) // connections opening at once
 	ready.Add(n)
 	done.Add(n)
@@ -294,6 +319,7 @@ func runSubscribers() int {
 			cancel()
 			if err != nil {
 				<-sem
+				firstErr.CompareAndSwap(nil, &err)
 				failed.Add(1)
 				ready.Done()
 				return
@@ -343,7 +369,7 @@ func runSubscribers() int {
 	}
 	ready.Wait()
 	if f := failed.Load(); f > 0 {
-		fmt.Fprintf(os.Stderr, "%d subscribers could not connect\n", f)
+		fmt.Fprintf(os.Stderr, "%d subscribers could not connect, the first with: %v\n", f, *firstErr.Load())
 		return 1
 	}
 	fmt.Println("ready")
