@@ -104,7 +104,6 @@ func (s *Server) ServeAppSync(w http.ResponseWriter, r *http.Request) {
 		_ = ws.Close(websocket.StatusNormalClosure, "unauthorized")
 		return
 	}
-	go c.writer()
 	for {
 		_, raw, err := ws.Read(ctx)
 		if err != nil {

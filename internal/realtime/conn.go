@@ -161,7 +161,10 @@ type conn struct {
 	// the connection as crowded then.
 	over   bool
 	closed bool
-	wake   chan struct{}
+	// writerOn is set while a writer goroutine runs: one runs only while
+	// the queue holds messages, so an idle subscriber (most of them) costs
+	// no goroutine stack beyond its reader's.
+	writerOn bool
 
 	mu   sync.Mutex
 	subs map[string]*subscription
@@ -195,7 +198,7 @@ func (c *conn) closeUnlessInitialised(initialised <-chan struct{}) {
 func (s *Server) newConn(parent context.Context, ws *websocket.Conn, p protocol) *conn {
 	ctx, cancel := context.WithCancel(context.WithoutCancel(parent))
 	ws.SetReadLimit(int64(orInt(int(s.MaxMessage), DefaultMaxMessage)))
-	c := &conn{srv: s, ws: ws, proto: p, limit: orInt(s.SendBuffer, DefaultSendBuffer), wake: make(chan struct{}, 1),
+	c := &conn{srv: s, ws: ws, proto: p, limit: orInt(s.SendBuffer, DefaultSendBuffer),
 		ctx: ctx, stop: cancel, subs: map[string]*subscription{}}
 	s.connsMu.Lock()
 	if s.conns == nil {
@@ -242,10 +245,11 @@ func (c *conn) send(msg []byte) bool {
 		c.over = true
 		c.srv.Hub.crowded(c)
 	}
+	start := !c.writerOn
+	c.writerOn = true
 	c.qmu.Unlock()
-	select {
-	case c.wake <- struct{}{}:
-	default:
+	if start {
+		go c.writer()
 	}
 	return true
 }
@@ -261,11 +265,13 @@ func (c *conn) soft() int { return max(c.limit/2, 1) }
 // with its patience renewed, and pace the whole instance to its speed.
 func (c *conn) low() int { return c.limit / 4 }
 
-// pop takes the oldest queued message; nil when there is none.
+// pop takes the oldest queued message; nil when there is none, and
+// then the writer that called it is done (send starts another).
 func (c *conn) pop() []byte {
 	c.qmu.Lock()
 	defer c.qmu.Unlock()
 	if c.head == len(c.queue) {
+		c.writerOn = false
 		return nil
 	}
 	msg := c.queue[c.head]
@@ -296,7 +302,8 @@ func (c *conn) tooSlow() {
 	}
 }
 
-// writer sends queued messages until the connection ends. A write that
+// writer sends queued messages until the queue is empty or the
+// connection ends. A write that
 // hangs (a peer that stopped reading with its socket buffer full) is
 // ended by the keep-alive ticker (checkStalled), not by a timer per
 // message: at ten thousand subscribers, timers per write cost more than
@@ -305,12 +312,7 @@ func (c *conn) writer() {
 	for {
 		msg := c.pop()
 		if msg == nil {
-			select {
-			case <-c.ctx.Done():
-				return
-			case <-c.wake:
-				continue
-			}
+			return
 		}
 		c.writing.Store(time.Now().UnixNano())
 		err := c.ws.Write(c.ctx, websocket.MessageText, msg)

@@ -96,7 +96,6 @@ func (s *Server) ServeTransport(w http.ResponseWriter, r *http.Request) {
 	}()
 	var identity auth.Identity
 	acked := false
-	go c.writer()
 	for {
 		_, raw, err := ws.Read(ctx)
 		if err != nil {
