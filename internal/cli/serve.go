@@ -146,7 +146,9 @@ func (e *env) build(ctx context.Context, f *serveFlags, tokens *plan.Tokens) (*b
 			tables = append(tables, m)
 		}
 	}
-	cat, err := introspect.Read(ctx, db.SQL, db.Engine, introspect.Options{Database: db.Config.Database, Schemas: schemasOf(s)})
+	// The indexes (one more catalog query) are for indexWarnings, which
+	// runs only where the database can estimate a table's size.
+	cat, err := introspect.Read(ctx, db.SQL, db.Engine, introspect.Options{Database: db.Config.Database, Schemas: schemasOf(s), Indexes: db.Explains()})
 	if err != nil {
 		return fail(err)
 	}
@@ -174,7 +176,7 @@ func (e *env) build(ctx context.Context, f *serveFlags, tokens *plan.Tokens) (*b
 	if err != nil {
 		return fail(err)
 	}
-	for _, w := range append(warnings, unindexedQueries(ctx, db, compiler, s)...) {
+	for _, w := range append(warnings, indexWarnings(ctx, db, compiler, s, cat)...) {
 		e.log.Warn(w)
 	}
 	x := exec.New(db.SQL, e.execOptions(f))

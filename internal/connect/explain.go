@@ -90,20 +90,35 @@ type pgNode struct {
 }
 
 func myFullScans(ctx context.Context, q *sql.DB, query string, args []any) ([]FullScan, error) {
+	var scans []FullScan
+	err := myExplain(ctx, q, query, args, func(get func(string) string) {
+		// <derived2>, <subquery3>, <union1,2>: the statement's own
+		// intermediate results, not tables.
+		if get("type") != "ALL" || strings.HasPrefix(get("table"), "<") {
+			return
+		}
+		n, _ := strconv.ParseFloat(get("rows"), 64)
+		scans = append(scans, FullScan{Rows: n})
+	})
+	return scans, err
+}
+
+// myExplain runs MySQL's EXPLAIN of query and calls row for each line of
+// the plan, with the value of a (lower case) column.
+func myExplain(ctx context.Context, q *sql.DB, query string, args []any, row func(get func(string) string)) error {
 	rows, err := q.QueryContext(ctx, "EXPLAIN "+query, args...)
 	if err != nil {
-		return nil, fmt.Errorf("explain: %w", err)
+		return fmt.Errorf("explain: %w", err)
 	}
 	defer rows.Close()
 	cols, err := rows.Columns()
 	if err != nil {
-		return nil, fmt.Errorf("explain: %w", err)
+		return fmt.Errorf("explain: %w", err)
 	}
 	at := map[string]int{}
 	for i, c := range cols {
 		at[strings.ToLower(c)] = i
 	}
-	var scans []FullScan
 	for rows.Next() {
 		vals := make([]sql.NullString, len(cols))
 		ptrs := make([]any, len(cols))
@@ -111,42 +126,83 @@ func myFullScans(ctx context.Context, q *sql.DB, query string, args []any) ([]Fu
 			ptrs[i] = &vals[i]
 		}
 		if err := rows.Scan(ptrs...); err != nil {
-			return nil, fmt.Errorf("explain: %w", err)
+			return fmt.Errorf("explain: %w", err)
 		}
-		get := func(name string) string {
+		row(func(name string) string {
 			if i, ok := at[name]; ok {
 				return vals[i].String
 			}
 			return ""
-		}
-		// <derived2>, <subquery3>, <union1,2>: the statement's own
-		// intermediate results, not tables.
-		if get("type") != "ALL" || strings.HasPrefix(get("table"), "<") {
-			continue
-		}
-		n, _ := strconv.ParseFloat(get("rows"), 64)
-		scans = append(scans, FullScan{Rows: n})
+		})
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("explain: %w", err)
+		return fmt.Errorf("explain: %w", err)
 	}
-	return scans, nil
+	return nil
+}
+
+// TableRows estimates the rows of table (in schema, when not empty) as
+// EXPLAIN of a plain SELECT of it does: from the statistics the planner
+// keeps (PostgreSQL scales them to the table's current size and sums a
+// partitioned table's partitions), never a count, so it costs the same
+// however large the table is. It is 0 where the engine estimates nothing
+// (SQLite; see Explains). The estimate is the plan's whatever access it
+// picks: a table whose indexes cover every column is read through one
+// (MySQL's access type index), which FullScans does not count.
+func (db *DB) TableRows(ctx context.Context, schema, table string) (float64, error) {
+	query := "SELECT * FROM " + db.quoteTable(schema, table)
+	switch db.Engine {
+	case Postgres:
+		var raw string
+		if err := db.SQL.QueryRowContext(ctx, "EXPLAIN (FORMAT JSON) "+query).Scan(&raw); err != nil {
+			return 0, fmt.Errorf("table %s: explain: %w", table, err)
+		}
+		var plans []struct {
+			Plan pgNode `json:"Plan"`
+		}
+		if err := json.Unmarshal([]byte(raw), &plans); err != nil {
+			return 0, fmt.Errorf("table %s: explain: read the plan: %w", table, err)
+		}
+		if len(plans) == 0 {
+			return 0, fmt.Errorf("table %s: explain: no plan", table)
+		}
+		return plans[0].Plan.Rows, nil
+	case MySQL:
+		var rows float64
+		err := myExplain(ctx, db.SQL, query, nil, func(get func(string) string) {
+			n, _ := strconv.ParseFloat(get("rows"), 64)
+			rows += n
+		})
+		if err != nil {
+			return 0, fmt.Errorf("table %s: %w", table, err)
+		}
+		return rows, nil
+	}
+	return 0, nil
 }
 
 // CreateIndexSQL writes the CREATE INDEX statement for an index on
 // columns of table (in schema, when not empty), quoted for the engine.
 func (db *DB) CreateIndexSQL(schema, table, name string, columns []string) string {
-	quote := func(s string) string { return `"` + strings.ReplaceAll(s, `"`, `""`) + `"` }
-	if db.Engine == MySQL {
-		quote = func(s string) string { return "`" + strings.ReplaceAll(s, "`", "``") + "`" }
-	}
-	t := quote(table)
-	if schema != "" {
-		t = quote(schema) + "." + t
-	}
 	q := make([]string, len(columns))
 	for i, c := range columns {
-		q[i] = quote(c)
+		q[i] = db.quote(c)
 	}
-	return fmt.Sprintf("CREATE INDEX %s ON %s (%s)", quote(name), t, strings.Join(q, ", "))
+	return fmt.Sprintf("CREATE INDEX %s ON %s (%s)", db.quote(name), db.quoteTable(schema, table), strings.Join(q, ", "))
+}
+
+// quote quotes an identifier for the engine.
+func (db *DB) quote(s string) string {
+	if db.Engine == MySQL {
+		return "`" + strings.ReplaceAll(s, "`", "``") + "`"
+	}
+	return `"` + strings.ReplaceAll(s, `"`, `""`) + `"`
+}
+
+// quoteTable quotes table, qualified by schema when that is not empty.
+func (db *DB) quoteTable(schema, table string) string {
+	if schema == "" {
+		return db.quote(table)
+	}
+	return db.quote(schema) + "." + db.quote(table)
 }
