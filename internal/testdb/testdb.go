@@ -262,15 +262,31 @@ var chinookFiles embed.FS
 // PostgreSQL variant with SERIAL keys.
 func (d *DB) LoadChinook(t testing.TB, serial bool) {
 	t.Helper()
-	file := map[string]string{Postgres: "Chinook_PostgreSql.sql", MySQL: "Chinook_MySql.sql", SQLite: "Chinook_Sqlite.sql"}[d.Engine]
-	if serial && d.Engine == Postgres {
+	script, err := ChinookScript(d.Engine, serial)
+	if err != nil {
+		t.Fatalf("testdb: %v", err)
+	}
+	d.Exec(t, script)
+}
+
+// ChinookScript returns the Chinook script for engine without its own
+// DROP/CREATE DATABASE and USE, ready to run whole in the current database
+// (on MySQL the connection must allow several statements per Exec). It
+// needs no *testing.T, so programs (the peer benchmark's setup) can load
+// Chinook too. serial picks the PostgreSQL variant with SERIAL keys.
+func ChinookScript(engine string, serial bool) (string, error) {
+	file := map[string]string{Postgres: "Chinook_PostgreSql.sql", MySQL: "Chinook_MySql.sql", SQLite: "Chinook_Sqlite.sql"}[engine]
+	if file == "" {
+		return "", fmt.Errorf("chinook: unknown engine %q", engine)
+	}
+	if serial && engine == Postgres {
 		file = "Chinook_PostgreSql_SerialPKs.sql"
 	}
 	raw, err := chinookFiles.ReadFile("chinook/" + file)
 	if err != nil {
-		t.Fatalf("testdb: chinook: %v", err)
+		return "", fmt.Errorf("chinook: %w", err)
 	}
-	d.Exec(t, stripDatabaseSwitch(string(raw)))
+	return stripDatabaseSwitch(string(raw)), nil
 }
 
 // stripDatabaseSwitch removes the script's own DROP/CREATE DATABASE and its
