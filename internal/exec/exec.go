@@ -219,7 +219,9 @@ type Page struct {
 // List runs a list statement: rows of object and key, and, when the
 // statement counts (a third column, sqlgen's totalCount row), one row
 // whose object is NULL and whose third column is the count, wherever
-// the engine returns it.
+// the engine returns it. A row past the page (the one that tells there is
+// a next page) may have a NULL object: the compiler need not build it, and
+// the caller only counts it.
 func (x *Executor) List(ctx context.Context, st sqlgen.Statement) (_ Page, err error) {
 	ctx, done, err := x.slot(ctx, st.SQL)
 	if err != nil {
@@ -251,7 +253,7 @@ func (x *Executor) List(ctx context.Context, st sqlgen.Statement) (_ Page, err e
 		if len(cols) != 2 && len(cols) != 3 {
 			return fmt.Errorf("exec: a list statement returned %d columns, not 2 or 3", len(cols))
 		}
-		if len(cols) == 3 && cols[0] == nil {
+		if len(cols) == 3 && cols[2] != nil {
 			n, err := strconv.ParseInt(string(cols[2]), 10, 64)
 			if err != nil || out.Counted {
 				return fmt.Errorf("exec: a list statement returned a bad count row (%q)", cols[2])

@@ -9,8 +9,9 @@ import (
 	"github.com/quarrydata/quarry/internal/testdb"
 )
 
-// List takes the count row (a NULL object) wherever the engine returns it
-// and keeps the other rows in order; two columns mean nothing was counted.
+// List takes the count row (a NULL object and a count) wherever the engine
+// returns it and keeps the other rows in order, a look-ahead row with a
+// NULL object too; two columns mean nothing was counted.
 func TestListReadsTheCountRow(t *testing.T) {
 	db := testdb.New(t, testdb.SQLite)
 	x := New(db.SQL, Options{})
@@ -25,6 +26,9 @@ func TestListReadsTheCountRow(t *testing.T) {
 		{"count first", `SELECT NULL, NULL, 3 UNION ALL SELECT '{"a":1}', '[1]', NULL`, `{"a":1}`, 3, true, ""},
 		{"empty page", `SELECT NULL, NULL, 0`, ``, 0, true, ""},
 		{"not counted", `SELECT '{"a":1}', '[1]'`, `{"a":1}`, 0, false, ""},
+		// A row past the page, left unbuilt (sqlgen's look-ahead).
+		{"unbuilt look-ahead", `SELECT '{"a":1}', '[1]', NULL UNION ALL SELECT NULL, '[2]', NULL UNION ALL SELECT NULL, NULL, 5`, `{"a":1} `, 5, true, ""},
+		{"unbuilt look-ahead, not counted", `SELECT '{"a":1}', '[1]' UNION ALL SELECT NULL, '[2]'`, `{"a":1} `, 0, false, ""},
 		{"two count rows", `SELECT NULL, NULL, 1 UNION ALL SELECT NULL, NULL, 2`, ``, 0, false, "bad count row"},
 		{"four columns", `SELECT 1, 2, 3, 4`, ``, 0, false, "returned 4 columns"},
 	}

@@ -104,10 +104,11 @@ func TestListPagesWithoutGapsOrRepeats(t *testing.T) {
 // request read.
 func TestResponseCountsRows(t *testing.T) {
 	e, _ := chinookEngine(t)
-	resp := e.Serve(context.Background(), Request{Query: `{ a: listAlbums(limit: 7) { items { title } } b: listArtists(limit: 3) { items { name } } }`}, "test", auth.Identity{Provider: auth.ProviderAPIKey})
-	// A page reads one row past its limit, to know whether another follows.
-	if len(resp.Errors) > 0 || resp.Rows != 8+4 {
-		t.Errorf("rows %d, errors %+v; want 12", resp.Rows, resp.Errors)
+	resp := e.Serve(context.Background(), Request{Query: `{ a: listAlbums(limit: 7) { items { title } nextToken } b: listArtists(limit: 3) { items { name } } }`}, "test", auth.Identity{Provider: auth.ProviderAPIKey})
+	// A page that selects nextToken reads one row past its limit, to know
+	// whether another follows; one that does not reads its page only.
+	if len(resp.Errors) > 0 || resp.Rows != 8+3 {
+		t.Errorf("rows %d, errors %+v; want 11", resp.Rows, resp.Errors)
 	}
 }
 

@@ -355,8 +355,10 @@ func (b *Builder) list(r *Root, m *schema.Model, f *ast.Field, args, vars map[st
 		return err
 	}
 	r.Conn = conn
+	sel.NoNext = true
 	for _, k := range conn {
 		sel.Count = sel.Count || k.What == "totalCount"
+		sel.NoNext = sel.NoNext && k.What != "nextToken"
 	}
 	if items != nil {
 		sel.Fields, err = b.outputs(m, items, vars, sc)

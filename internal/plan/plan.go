@@ -25,7 +25,7 @@ type Select struct {
 	Order []OrderKey
 	Desc  bool
 	// Limit is the page size; a list fetches one row more to know whether
-	// there is a next page. Zero means no limit (a get).
+	// there is a next page (unless NoNext). Zero means no limit (a get).
 	Limit int
 	// After holds the Keys values of the last row of the previous page
 	// (from nextToken): the page starts after it in that order.
@@ -33,6 +33,10 @@ type Select struct {
 	// Count asks a root list for the number of rows Where lets through
 	// (the connection's totalCount), in the same statement.
 	Count bool
+	// NoNext marks a root list whose connection does not select
+	// nextToken: nothing reads the row past Limit or the rows' keys, so
+	// the statement need not fetch or build them.
+	NoNext bool
 	// Single marks a get or a belongsTo/hasOne: one object or null.
 	Single bool
 	// Page is set on a nested hasMany whose connection selects nextToken.

@@ -36,6 +36,7 @@ func Bind(s *Schema, cat *introspect.Catalog) error {
 			problems = append(problems, fmt.Sprintf("model %s: table %s is not in the database", m.Name, qualifiedName(m.Table)))
 			continue
 		}
+		m.UniqueColumns = enforcedUniques(t)
 		for _, f := range m.Fields {
 			c := t.Column(f.Column)
 			if c == nil {

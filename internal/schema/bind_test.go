@@ -1,6 +1,7 @@
 package schema
 
 import (
+	"fmt"
 	"strings"
 	"testing"
 
@@ -13,7 +14,7 @@ func TestBindFillsFactsAndReportsDrift(t *testing.T) {
 	total := col("total", "int", true)
 	total.Generated = true
 	cat := &introspect.Catalog{Engine: introspect.EngineMySQL, Tables: []introspect.Table{
-		{Name: "orders", Kind: introspect.KindTable, PrimaryKey: []string{"id"}, Columns: []introspect.Column{id, total}},
+		{Name: "orders", Kind: introspect.KindTable, PrimaryKey: []string{"id"}, Uniques: [][]string{{"total"}}, Columns: []introspect.Column{id, total}},
 	}}
 	s := &Schema{Models: []*Model{{Name: "Order", Table: TableRef{Name: "orders"}, PrimaryKey: []string{"id"},
 		Fields: []*Field{{Name: "id", Column: "id", Type: Int}, {Name: "sum", Column: "total", Type: Int}}}}}
@@ -26,6 +27,10 @@ func TestBindFillsFactsAndReportsDrift(t *testing.T) {
 	}
 	if f := m.Field("sum"); !f.ReadOnly {
 		t.Errorf("sum = %+v", f)
+	}
+	// The keys the database enforces, by column, for sqlgen's joins.
+	if got := fmt.Sprint(m.UniqueColumns); got != "[[id] [total]]" {
+		t.Errorf("UniqueColumns = %s", got)
 	}
 
 	drift := &Schema{Models: []*Model{

@@ -126,6 +126,7 @@ func (b *builder) addModel(t *introspect.Table) {
 	for _, col := range key {
 		m.PrimaryKey = append(m.PrimaryKey, byColumn[col])
 	}
+	m.UniqueColumns = enforcedUniques(t)
 	proposeIndexes(m, t, byColumn)
 	b.s.Models = append(b.s.Models, m)
 	b.byTable[ref] = m
@@ -160,6 +161,16 @@ func (b *builder) field(m *Model, t *introspect.Table, c introspect.Column, name
 	f.Enum = e
 	f.Type, f.IsEnum = e.Name, true
 	return f
+}
+
+// enforcedUniques returns the column sets t's constraints and unique
+// indexes keep unique (Model.UniqueColumns).
+func enforcedUniques(t *introspect.Table) [][]string {
+	var out [][]string
+	if len(t.PrimaryKey) > 0 {
+		out = append(out, t.PrimaryKey)
+	}
+	return append(out, t.Uniques...)
 }
 
 // notNullUnique returns the first unique column set whose columns are all

@@ -70,7 +70,15 @@ type Model struct {
 	Comment string
 	Fields  []*Field
 	// PrimaryKey holds field names in key order.
-	PrimaryKey    []string
+	PrimaryKey []string
+	// UniqueColumns lists the column sets the database itself keeps
+	// unique, as the catalog read them (FromCatalog, Bind): the primary
+	// key, unique constraints, and unique indexes on plain columns without
+	// a predicate; nil when unknown. PrimaryKey may be declared where
+	// nothing enforces it (a view's); these are enforced, so an equality
+	// join on all the columns of one finds at most one row, which sqlgen
+	// relies on to join a to-one relationship without a LIMIT 1 subquery.
+	UniqueColumns [][]string `json:",omitempty"`
 	Relationships []*Relationship
 	// Auth holds the model's own rules; empty means the global rules apply.
 	Auth []AuthRule

@@ -168,3 +168,34 @@ func WithoutAfter(o plan.Output) plan.Output {
 	o.Nested = &n
 	return o
 }
+
+// ListKeys writes a list row's second column: arrayFn (the dialect's JSON
+// array constructor) of the row's order keys, each as key writes it for
+// the next page's token; NULL when the connection does not select
+// nextToken (plan.Select.NoNext), as no token is minted then.
+func (b *Builder) ListKeys(t Alias, s *plan.Select, arrayFn Raw, key KeyColumn) {
+	if s.NoNext {
+		b.Raw(", NULL")
+		return
+	}
+	b.Raw(", ")
+	b.Raw(arrayFn)
+	b.Raw("(")
+	for i, k := range s.Keys() {
+		if i > 0 {
+			b.Raw(", ")
+		}
+		key(b, t, k.Field)
+	}
+	b.Raw(")")
+}
+
+// PastPage is how many rows a root list fetches past its Limit: one, which
+// tells that a next page exists, unless the connection does not select
+// nextToken (plan.Select.NoNext).
+func PastPage(s *plan.Select) int {
+	if s.NoNext {
+		return 0
+	}
+	return 1
+}

@@ -31,8 +31,9 @@ type Statement struct {
 // and a JSON array of the values of its order's keys (plan.Select.Keys,
 // for the next page's token); with Count, a third column, NULL on those
 // rows, and one more row whose object is NULL and whose third column is
-// the count (exec.List reads it wherever it comes). A single Select
-// returns at most one row with one column, the object.
+// the count (exec.List reads it wherever it comes). The row past Limit,
+// which only tells that a next page exists, may have a NULL object. A
+// single Select returns at most one row with one column, the object.
 type Compiler interface {
 	Select(s *plan.Select) (Statement, error)
 	Insert(s *plan.Insert) (Mutation, error)

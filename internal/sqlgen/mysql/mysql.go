@@ -288,14 +288,7 @@ func (c Compiler) Select(s *plan.Select) (sqlgen.Statement, error) {
 		return sqlgen.Statement{}, err
 	}
 	if !s.Single {
-		b.Raw(", JSON_ARRAY(")
-		for i, k := range s.Keys() {
-			if i > 0 {
-				b.Raw(", ")
-			}
-			tokenKey(b, t, k.Field)
-		}
-		b.Raw(")")
+		b.ListKeys(t, s, "JSON_ARRAY", tokenKey)
 	}
 	if count {
 		b.Raw(", NULL")
@@ -323,7 +316,7 @@ func (c Compiler) Select(s *plan.Select) (sqlgen.Statement, error) {
 		b.Raw(" LIMIT 1")
 	case s.Limit > 0:
 		b.Raw(" LIMIT ")
-		b.Int(s.Limit + 1)
+		b.Int(s.Limit + sqlgen.PastPage(s))
 	}
 	if count {
 		if err := g.totalRow(t, s); err != nil {

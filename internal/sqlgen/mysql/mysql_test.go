@@ -314,6 +314,24 @@ func TestCompileAndRun(t *testing.T) {
 			},
 		},
 		{
+			// Without nextToken a list fetches its page only, with no keys.
+			name: "list_tracks_no_next",
+			stmt: func(c Compiler) (sqlgen.Statement, error) {
+				return c.Select(&plan.Select{Model: track, Limit: 2, Desc: true, After: []any{3000}, NoNext: true,
+					Fields: fields(track, "TrackId")})
+			},
+			check: func(t *testing.T, rows []row) {
+				var got []string
+				for _, r := range rows {
+					got = append(got, compact(t, r.obj)+" "+r.key)
+				}
+				want := []string{`{"TrackId":2999} `, `{"TrackId":2998} `}
+				if !reflect.DeepEqual(got, want) {
+					t.Errorf("got %q\nwant %q", got, want)
+				}
+			},
+		},
+		{
 			// 1000 of Rock's 1297 tracks, newest first: order must come from
 			// the aggregate, not from how rows happen to be read (by the
 			// GenreId index, ascending), which would give 1, 2, 3, ...

@@ -181,14 +181,7 @@ func (Compiler) Select(s *plan.Select) (sqlgen.Statement, error) {
 		return sqlgen.Statement{}, err
 	}
 	if !s.Single {
-		b.Raw(", json_array(")
-		for i, k := range s.Keys() {
-			if i > 0 {
-				b.Raw(", ")
-			}
-			tokenKey(b, t, k.Field)
-		}
-		b.Raw(")")
+		b.ListKeys(t, s, "json_array", tokenKey)
 	}
 	if count {
 		b.Raw(", NULL")
@@ -216,7 +209,7 @@ func (Compiler) Select(s *plan.Select) (sqlgen.Statement, error) {
 		b.Raw(" LIMIT 1")
 	case s.Limit > 0:
 		b.Raw(" LIMIT ")
-		b.Int(s.Limit + 1)
+		b.Int(s.Limit + sqlgen.PastPage(s))
 	}
 	if count {
 		if err := totalRow(b, t, s); err != nil {

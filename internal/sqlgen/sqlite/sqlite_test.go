@@ -284,6 +284,20 @@ func TestCompileAndRun(t *testing.T) {
 				}
 			},
 		},
+		{
+			// Without nextToken a list fetches its page only, with no keys.
+			name: "list_tracks_no_next",
+			stmt: func() (sqlgen.Statement, error) {
+				return c.Select(&plan.Select{Model: track, Limit: 2, Desc: true, After: []any{3000}, NoNext: true,
+					Fields: fields(track, "TrackId")})
+			},
+			check: func(t *testing.T, _ sqlgen.Statement, rows []string) {
+				want := []string{`{"TrackId":2999} | null`, `{"TrackId":2998} | null`}
+				if !slices.Equal(rows, want) {
+					t.Errorf("got %q\nwant %q", rows, want)
+				}
+			},
+		},
 	}
 	for _, tt := range cases {
 		t.Run(tt.name, func(t *testing.T) {

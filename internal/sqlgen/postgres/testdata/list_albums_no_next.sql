@@ -1,0 +1,1 @@
+SELECT json_build_object('album_id', t1."album_id", 'tracks', json_build_object('items', array_to_json(ARRAY(SELECT json_build_object('track_id', t2."track_id") FROM "track" t2 WHERE t2."album_id" = t1."album_id" ORDER BY t2."track_id" LIMIT 1)), 'nextToken', NULL)), NULL FROM "album" t1 WHERE TRUE ORDER BY t1."album_id" LIMIT 2

@@ -1,0 +1,1 @@
+SELECT json_object('TrackId', CASE WHEN typeof(t1."TrackId") = 'integer' AND t1."TrackId" NOT BETWEEN -9007199254740991 AND 9007199254740991 THEN CAST(t1."TrackId" AS TEXT) ELSE t1."TrackId" END), NULL FROM "Track" t1 WHERE TRUE AND (t1."TrackId") < (?1) ORDER BY t1."TrackId" DESC LIMIT 2
