@@ -67,6 +67,8 @@ type verifier struct {
 	skew     time.Duration
 	now      func() time.Time
 	keys     *keyset
+	// verified holds the identities of tokens already checked.
+	verified tokenCache
 }
 
 func unauthorized(msg string, cause error) error {
@@ -76,6 +78,9 @@ func unauthorized(msg string, cause error) error {
 // verify checks signature, issuer, audience, token use and times, and builds
 // the identity.
 func (v *verifier) verify(ctx context.Context, tok string, h jwtHeader) (Identity, error) {
+	if id, ok := v.verified.get(tok, v.now()); ok {
+		return id, nil
+	}
 	kty, ok := keyTypeFor[h.Alg]
 	if !ok {
 		return Identity{}, unauthorized(fmt.Sprintf("token algorithm %q is not accepted", h.Alg), nil)
@@ -117,7 +122,9 @@ func (v *verifier) verify(ctx context.Context, tok string, h jwtHeader) (Identit
 			return Identity{}, unauthorized(fmt.Sprintf("token_use must be %s", v.p.TokenUse), nil)
 		}
 	}
-	return v.identity(claims), nil
+	id := v.identity(claims)
+	v.verified.put(tok, id, claims, v.skew, v.now())
+	return id, nil
 }
 
 func classifyJWTError(err error) error {
