@@ -447,6 +447,12 @@ func checkSameData(b *testing.B, ctx context.Context, c *http.Client, url string
 // concurrently runs f for i in [0, n) from 64 goroutines and returns the
 // wall time, or the first error.
 func concurrently(n int, f func(i int) error) (time.Duration, error) {
+	return inFlight(clients, n, f)
+}
+
+// inFlight runs f for i in [0, n) from conc goroutines (at most n) and
+// returns the wall time, or the first error.
+func inFlight(conc, n int, f func(i int) error) (time.Duration, error) {
 	var (
 		next     atomic.Int64
 		wg       sync.WaitGroup
@@ -454,7 +460,7 @@ func concurrently(n int, f func(i int) error) (time.Duration, error) {
 		firstErr error
 	)
 	start := time.Now()
-	for range clients {
+	for range min(conc, n) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()

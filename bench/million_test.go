@@ -9,8 +9,6 @@ import (
 	"runtime/pprof"
 	"slices"
 	"strconv"
-	"sync"
-	"sync/atomic"
 	"testing"
 	"time"
 
@@ -331,36 +329,6 @@ func timed(b *testing.B, side string, conc, n int, f func(int) error) (d time.Du
 		b.Fatal(err)
 	}
 	return d
-}
-
-// inFlight is concurrently with conc clients instead of 64.
-func inFlight(conc, n int, f func(i int) error) (time.Duration, error) {
-	var (
-		next     atomic.Int64
-		wg       sync.WaitGroup
-		errOnce  sync.Once
-		firstErr error
-	)
-	start := time.Now()
-	for range min(conc, n) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= n {
-					return
-				}
-				if err := f(i); err != nil {
-					errOnce.Do(func() { firstErr = err })
-					next.Store(int64(n))
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	return time.Since(start), firstErr
 }
 
 // latencies times latencySamples requests of a and of b, one at a time,

@@ -2,15 +2,14 @@ package report
 
 import (
 	"bytes"
-	"flag"
 	"image/png"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
-)
 
-var update = flag.Bool("update", false, "rewrite testdata/results.md from the fixture")
+	"github.com/quarrydata/quarry/internal/golden"
+)
 
 // fixture is a fixed results.json: seven workloads, every contestant, two
 // rounds, an exclusion, failed requests and a capped pgbench, with
@@ -35,19 +34,7 @@ func TestMarkdownGolden(t *testing.T) {
 	if err := res.Markdown(&got); err != nil {
 		t.Fatal(err)
 	}
-	golden := filepath.Join("testdata", "results.md")
-	if *update {
-		if err := os.WriteFile(golden, got.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	want, err := os.ReadFile(golden)
-	if err != nil {
-		t.Fatalf("%v (run with -update to create it)", err)
-	}
-	if !bytes.Equal(got.Bytes(), want) {
-		t.Errorf("results.md differs from %s (run with -update after checking the change):\n%s", golden, firstDiff(string(want), got.String()))
-	}
+	golden.Assert(t, filepath.Join("testdata", "results.md"), got.String())
 }
 
 func TestTargets(t *testing.T) {
@@ -161,23 +148,3 @@ func TestEmptyResultsRender(t *testing.T) {
 		t.Fatal(err)
 	}
 }
-
-// firstDiff shows the first differing line of two texts.
-func firstDiff(want, got string) string {
-	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := 0; i < len(wl) || i < len(gl); i++ {
-		var w, g string
-		if i < len(wl) {
-			w = wl[i]
-		}
-		if i < len(gl) {
-			g = gl[i]
-		}
-		if w != g {
-			return "line " + itoa(i+1) + ":\n  want: " + w + "\n  got:  " + g
-		}
-	}
-	return "(no difference)"
-}
-
-func itoa(i int) string { return joinInts([]int{i}, "") }
