@@ -601,10 +601,56 @@ func (g *gen) items(outer, t sqlgen.Alias, o plan.Output) error {
 		g.table(s.Model)
 		b.Raw(" ")
 		b.WriteAlias(t)
-		err = joinWhere(b, outer, t, o)
+		if err = joinWhere(b, outer, t, o); err != nil {
+			return
+		}
+		err = g.cutOff(outer, t, o)
 		b.Raw(")")
 	})
 	return err
+}
+
+// cutOff keeps MariaDB's limited GROUP_CONCAT from building objects it
+// then drops: LIMIT inside GROUP_CONCAT applies after every row's object
+// (with its nested objects) was built, so a parent with 3,290 children
+// built 3,290 to keep 50. With one non-null key (the usual case: the
+// primary key), the rows past the page are cut in WHERE instead, at the
+// key of the Limit-th row, found by an ORDER BY ... LIMIT 1 OFFSET probe
+// as pageMarker's; COALESCE keeps every row when there are fewer. Other
+// orders (sortBy, composite or nullable keys) keep the plain form.
+func (g *gen) cutOff(outer, t sqlgen.Alias, o plan.Output) error {
+	s := o.Nested
+	keys := s.Keys()
+	if s.Limit <= 0 || len(keys) != 1 || !keys[0].Field.Required || keys[0].Field.IsList {
+		return nil
+	}
+	b := g.b
+	k := keys[0]
+	b.Raw(" AND ")
+	column(b, t, k.Field)
+	if k.Desc {
+		b.Raw(" >= ")
+	} else {
+		b.Raw(" <= ")
+	}
+	b.Raw("COALESCE((SELECT ")
+	c := b.NewAlias()
+	column(b, c, k.Field)
+	b.Raw(" FROM ")
+	g.table(s.Model)
+	b.Raw(" ")
+	b.WriteAlias(c)
+	if err := joinWhere(b, outer, c, o); err != nil {
+		return err
+	}
+	b.Raw(" ORDER BY ")
+	b.OrderBy(c, s, column)
+	b.Raw(" LIMIT 1 OFFSET ")
+	b.Int(s.Limit - 1)
+	b.Raw("), ")
+	column(b, t, k.Field)
+	b.Raw(")")
+	return nil
 }
 
 // pageMarker writes a hasMany's nextToken: null, or when a row follows the
