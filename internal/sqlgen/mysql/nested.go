@@ -1,7 +1,10 @@
 package mysql
 
 import (
+	"strings"
+
 	"github.com/quarrydata/quarry/internal/plan"
+	"github.com/quarrydata/quarry/internal/schema"
 	"github.com/quarrydata/quarry/internal/sqlgen"
 )
 
@@ -84,19 +87,20 @@ func (g *gen) items(outer, t sqlgen.Alias, o plan.Output) error {
 // cutOff keeps MariaDB's limited GROUP_CONCAT from building objects it
 // then drops: LIMIT inside GROUP_CONCAT applies after every row's object
 // (with its nested objects) was built, so a parent with 3,290 children
-// built 3,290 to keep 50. With one non-null key (the usual case: the
-// primary key), the rows past the page are cut in WHERE instead, at the
-// key of the Limit-th row, found by an ORDER BY ... LIMIT 1 OFFSET probe
-// as pageMarker's; COALESCE keeps every row when there are fewer. Other
-// orders (sortBy, composite or nullable keys) keep the plain form.
+// built 3,290 to keep 50. The rows past the page are cut in WHERE instead,
+// at the cut key's value on the Limit-th row, found by an ORDER BY ...
+// LIMIT 1 OFFSET probe under the list's own condition (join, page start,
+// filter and row rules), as pageMarker's; COALESCE keeps every row when
+// there are fewer. The rows are ordered by the cut key first (see
+// cutKey), so the page lies at or before that value; rows that tie with
+// it are kept too, and GROUP_CONCAT's LIMIT still chooses among them.
 func (g *gen) cutOff(outer, t sqlgen.Alias, o plan.Output) error {
 	s := o.Nested
-	keys := s.Keys()
-	if s.Limit <= 0 || len(keys) != 1 || !keys[0].Field.Required || keys[0].Field.IsList {
+	k, ok := cutKey(o)
+	if s.Limit <= 0 || !ok {
 		return nil
 	}
 	b := g.b
-	k := keys[0]
 	b.Raw(" AND ")
 	column(b, t, k.Field)
 	if k.Desc {
@@ -122,6 +126,43 @@ func (g *gen) cutOff(outer, t sqlgen.Alias, o plan.Output) error {
 	column(b, t, k.Field)
 	b.Raw(")")
 	return nil
+}
+
+// cutKey returns the key a nested list's rows can be cut at: the first of
+// its Keys that the join does not fix. Keys the join fixes hold one value
+// for all of one parent's children, so they never decide the order: a
+// join table's (playlist_id, track_id) orders one playlist's rows by
+// track_id alone. The cut key must hold no NULL (a NULL fails the
+// comparison, yet MariaDB orders NULLs first) and compare as it sorts,
+// which ENUM and SET do not (they sort by member number but compare as
+// text; spatial and JSON columns are left out as well, unexamined);
+// otherwise there is no cut, and the list is only slower.
+func cutKey(o plan.Output) (plan.OrderKey, bool) {
+	for _, k := range o.Nested.Keys() {
+		if fixed(o, k.Field) {
+			continue
+		}
+		db := strings.ToLower(k.Field.DBType)
+		ok := k.Field.Required && !k.Field.IsList && db != "enum" && db != "set" && db != "json" && !spatialType(db)
+		return k, ok
+	}
+	return plan.OrderKey{}, false
+}
+
+// fixed reports whether the join equates f with the parent's column. Not
+// for text: a join compares under one collation (the parent column's may
+// win over f's), ORDER BY under f's, so the children a case- or
+// accent-insensitive join matches need not sort as one value.
+func fixed(o plan.Output, f *schema.Field) bool {
+	if f.IsList || textType(strings.ToLower(f.DBType)) {
+		return false
+	}
+	for _, j := range o.Join {
+		if j.Inner == f.Column {
+			return true
+		}
+	}
+	return false
 }
 
 // pageMarker writes a hasMany's nextToken: null, or when a row follows the
