@@ -391,6 +391,7 @@ func (e *env) listenAndServe(ctx context.Context, srv *server.Server, f *serveFl
 		return err
 	}
 	e.log.Info("serving", "graphql", "http://"+ln.Addr().String()+"/graphql")
+	tuneGC(ctx, e.log)
 	stopped := make(chan struct{})
 	defer close(stopped)
 	go func() {
