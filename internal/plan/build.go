@@ -331,9 +331,24 @@ func (b *Builder) list(r *Root, m *schema.Model, f *ast.Field, args, vars map[st
 		// Only with sortBy, so that tokens minted before it stay valid.
 		parts = append(parts, sorted)
 	}
-	r.Fingerprint = fingerprint(f.Name, parts...)
 	sel := &Select{Model: m, Where: where, Desc: desc, Limit: limit, Order: order}
-	if tok, ok := args["nextToken"].(string); ok && tok != "" {
+	conn, items, err := b.connection(f.SelectionSet, vars, m)
+	if err != nil {
+		return err
+	}
+	r.Conn = conn
+	sel.NoNext = true
+	for _, k := range conn {
+		sel.Count = sel.Count || k.What == "totalCount"
+		sel.NoNext = sel.NoNext && k.What != "nextToken"
+	}
+	tok, _ := args["nextToken"].(string)
+	// The fingerprint (JSON and a hash) only matters to a token read or
+	// minted: most pages neither take nor select one.
+	if tok != "" || !sel.NoNext {
+		r.Fingerprint = fingerprint(f.Name, parts...)
+	}
+	if tok != "" {
 		after, err := b.Tokens.Read(tok, r.Fingerprint)
 		if err != nil {
 			return err
@@ -349,16 +364,6 @@ func (b *Builder) list(r *Root, m *schema.Model, f *ast.Field, args, vars map[st
 			}
 			sel.After = append(sel.After, v)
 		}
-	}
-	conn, items, err := b.connection(f.SelectionSet, vars, m)
-	if err != nil {
-		return err
-	}
-	r.Conn = conn
-	sel.NoNext = true
-	for _, k := range conn {
-		sel.Count = sel.Count || k.What == "totalCount"
-		sel.NoNext = sel.NoNext && k.What != "nextToken"
 	}
 	if items != nil {
 		sel.Fields, err = b.outputs(m, items, vars, sc)

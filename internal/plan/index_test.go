@@ -82,9 +82,9 @@ func TestIndexQueryPlan(t *testing.T) {
 // A token is bound to the query field and its partition.
 func TestIndexQueryTokens(t *testing.T) {
 	b := indexBuilder(t)
-	r1, _ := planList(t, b, `{ byVenue(venue: 1) { items { id } } }`)
-	r2, _ := planList(t, b, `{ byVenue(venue: 2) { items { id } } }`)
-	r3, _ := planList(t, b, `{ byVenueDayName(venue: 1) { items { id } } }`)
+	r1, _ := planList(t, b, `{ byVenue(venue: 1) { items { id } nextToken } }`)
+	r2, _ := planList(t, b, `{ byVenue(venue: 2) { items { id } nextToken } }`)
+	r3, _ := planList(t, b, `{ byVenueDayName(venue: 1) { items { id } nextToken } }`)
 	if r1.Fingerprint == r2.Fingerprint || r1.Fingerprint == r3.Fingerprint {
 		t.Errorf("fingerprints %s %s %s", r1.Fingerprint, r2.Fingerprint, r3.Fingerprint)
 	}
