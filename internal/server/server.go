@@ -7,7 +7,6 @@
 package server
 
 import (
-	"bytes"
 	"context"
 	"crypto/rand"
 	"crypto/tls"
@@ -305,13 +304,13 @@ func (s *Server) graphql(w http.ResponseWriter, r *http.Request) {
 	engine := s.engine.Load()
 	resp := engine.Serve(ctx, req, id, identity)
 	w.Header().Set("Content-Type", "application/json; charset=UTF-8")
-	var buf bytes.Buffer
-	if err := resp.WriteJSON(&buf); err != nil {
-		buf.Reset()
+	// Written straight to w: net/http buffers the pieces, and a large
+	// response is not copied once more. A write error means the client
+	// went away; an encoding error comes before anything was written.
+	if err := resp.WriteJSON(w); errors.Is(err, pipeline.ErrEncode) {
 		resp = pipeline.ErrorResponse(qerr.Wrap(qerr.Internal, "encode response", err), engine.Debug)
-		_ = resp.WriteJSON(&buf)
+		_ = resp.WriteJSON(w)
 	}
-	_, _ = w.Write(buf.Bytes())
 	// One label value per kind of operation, so clients cannot grow the
 	// metric without bound by combining root fields.
 	op, _, several := strings.Cut(resp.Operation, ",")
