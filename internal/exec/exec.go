@@ -14,7 +14,6 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
-	"strconv"
 	"sync/atomic"
 	"time"
 
@@ -198,81 +197,6 @@ func (x *Executor) slot(ctx context.Context, sql string) (context.Context, func(
 	ctx, cancel := context.WithTimeout(ctx, x.opts.StatementTimeout)
 	ctx, end := x.trace(ctx, sql)
 	return ctx, func(err error) { end(err); cancel(); release() }, nil
-}
-
-// Row is one row of a list: the object and its key values.
-type Row struct {
-	Object json.RawMessage
-	Key    json.RawMessage
-}
-
-// Page is what a list statement returned: its rows and, when it counted
-// them (a third column), the total.
-type Page struct {
-	Rows []Row
-	// Total is the number of rows the list's filter and rules let
-	// through, set when Counted.
-	Total   int64
-	Counted bool
-}
-
-// List runs a list statement: rows of object and key, and, when the
-// statement counts (a third column, sqlgen's totalCount row), one row
-// whose object is NULL and whose third column is the count, wherever
-// the engine returns it. A row past the page (the one that tells there is
-// a next page) may have a NULL object: the compiler need not build it, and
-// the caller only counts it.
-func (x *Executor) List(ctx context.Context, st sqlgen.Statement) (_ Page, err error) {
-	ctx, done, err := x.slot(ctx, st.SQL)
-	if err != nil {
-		return Page{}, err
-	}
-	defer func() { done(err) }()
-	x.observe(st.SQL)
-	// The driver reuses its buffer, so the rows' bytes are copied, into
-	// chunks that never move once written, each twice the size of the one
-	// before: a page costs a few allocations of at most twice its size,
-	// not one per row, nor the copies of a buffer grown by doubling.
-	var (
-		out   = Page{Rows: make([]Row, 0, 32)}
-		chunk []byte
-	)
-	keep := func(b []byte) []byte {
-		if cap(chunk)-len(chunk) < len(b) {
-			chunk = make([]byte, 0, max(len(b), 2*cap(chunk), 1<<10))
-		}
-		start := len(chunk)
-		chunk = append(chunk, b...)
-		return chunk[start:len(chunk):len(chunk)]
-	}
-	// Over the budget, the statement is cancelled rather than read to its
-	// end: the driver would otherwise fetch every remaining row.
-	rctx, cancel := context.WithCancel(ctx)
-	defer cancel()
-	err = connect.ReadBytes(rctx, x.db, st.SQL, st.Args, func(cols [][]byte) error {
-		if len(cols) != 2 && len(cols) != 3 {
-			return fmt.Errorf("exec: a list statement returned %d columns, not 2 or 3", len(cols))
-		}
-		if len(cols) == 3 && cols[2] != nil {
-			n, err := strconv.ParseInt(string(cols[2]), 10, 64)
-			if err != nil || out.Counted {
-				return fmt.Errorf("exec: a list statement returned a bad count row (%q)", cols[2])
-			}
-			out.Total, out.Counted = n, true
-			return nil
-		}
-		if err := charge(ctx, 1, len(cols[0])); err != nil {
-			cancel()
-			return err
-		}
-		out.Rows = append(out.Rows, Row{Object: keep(cols[0]), Key: keep(cols[1])})
-		return nil
-	})
-	if err != nil {
-		return Page{}, x.failed(err)
-	}
-	x.outage.end()
-	return out, nil
 }
 
 // One runs a single-object statement; a nil result means no row.

@@ -45,8 +45,8 @@ func TestListReadsTheCountRow(t *testing.T) {
 				t.Fatal(err)
 			}
 			var objs []string
-			for _, r := range page.Rows {
-				objs = append(objs, string(r.Object))
+			for i := range page.Len() {
+				objs = append(objs, string(page.Object(i)))
 			}
 			if got := strings.Join(objs, " "); got != tt.rows || page.Total != tt.total || page.Counted != tt.counted {
 				t.Errorf("rows %q, total %d, counted %v; want %q, %d, %v", got, page.Total, page.Counted, tt.rows, tt.total, tt.counted)

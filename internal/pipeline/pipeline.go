@@ -400,11 +400,11 @@ func (e *Engine) list(ctx context.Context, r plan.Root, compiler sqlgen.Compiler
 	if err != nil {
 		return nil, err
 	}
-	rows := page.Rows
+	n := page.Len()
 	var next string
-	if r.Select.Limit > 0 && len(rows) > r.Select.Limit {
-		rows = rows[:r.Select.Limit]
-		if next, err = e.Planner.Tokens.Mint(rows[len(rows)-1].Key, r.Fingerprint); err != nil {
+	if r.Select.Limit > 0 && n > r.Select.Limit {
+		n = r.Select.Limit
+		if next, err = e.Planner.Tokens.Mint(page.Key(n-1), r.Fingerprint); err != nil {
 			return nil, err
 		}
 	}
@@ -412,8 +412,8 @@ func (e *Engine) list(ctx context.Context, r plan.Root, compiler sqlgen.Compiler
 	// Sized once: the rows are most of it, and growing by doubling would
 	// copy them again.
 	size := 64 + len(next)
-	for _, row := range rows {
-		size += len(row.Object) + 1
+	for i := range n {
+		size += len(page.Object(i)) + 1
 	}
 	b.Grow(size)
 	b.WriteByte('{')
@@ -425,11 +425,11 @@ func (e *Engine) list(ctx context.Context, r plan.Root, compiler sqlgen.Compiler
 		switch k.What {
 		case "items":
 			b.WriteByte('[')
-			for j, row := range rows {
-				if j > 0 {
+			for i := range n {
+				if i > 0 {
 					b.WriteByte(',')
 				}
-				b.Write(row.Object)
+				b.Write(page.Object(i))
 			}
 			b.WriteByte(']')
 		case "nextToken":
