@@ -21,7 +21,7 @@ const (
 	DefaultJWKSMaxAge     = time.Hour
 	DefaultGroupsClaim    = "cognito:groups"
 	maxBodyBytes          = 1 << 20 // discovery, JWKS and webhook answers
-	maxCacheEntries       = 10000   // webhook decisions kept at once
+	maxCacheEntries       = 10000   // webhook decisions, verified tokens kept at once (each)
 )
 
 // Config says which credentials an API accepts.

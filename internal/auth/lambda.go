@@ -2,11 +2,9 @@ package auth
 
 import (
 	"context"
-	"crypto/sha256"
 	"encoding/json"
 	"errors"
 	"net/http"
-	"sync"
 	"time"
 
 	"github.com/quarrydata/quarry/internal/qerr"
@@ -63,11 +61,9 @@ type lambdaResponse struct {
 type lambdaDecision struct {
 	allowed bool
 	id      Identity
-	until   time.Time
 }
 
-// lambdaAuthorizer calls the webhook and caches its answers per token. The
-// cache key is the token's SHA-256, so the map holds no usable credential.
+// lambdaAuthorizer calls the webhook and caches its answers per token.
 type lambdaAuthorizer struct {
 	cfg     LambdaConfig
 	ttl     time.Duration
@@ -75,13 +71,11 @@ type lambdaAuthorizer struct {
 	fetch   fetcher
 	now     func() time.Time
 
-	mu    sync.Mutex
-	cache map[[sha256.Size]byte]lambdaDecision
+	cache credCache[lambdaDecision]
 }
 
 func newLambdaAuthorizer(cfg LambdaConfig, f fetcher, now func() time.Time) *lambdaAuthorizer {
-	la := &lambdaAuthorizer{cfg: cfg, ttl: DefaultLambdaTTL, timeout: cfg.Timeout, fetch: f, now: now,
-		cache: map[[sha256.Size]byte]lambdaDecision{}}
+	la := &lambdaAuthorizer{cfg: cfg, ttl: DefaultLambdaTTL, timeout: cfg.Timeout, fetch: f, now: now}
 	if cfg.TTL != nil {
 		la.ttl = min(*cfg.TTL, MaxLambdaTTL)
 	}
@@ -94,16 +88,8 @@ func newLambdaAuthorizer(cfg LambdaConfig, f fetcher, now func() time.Time) *lam
 const msgLambdaDenied = "Not authorized by the custom authorizer"
 
 func (la *lambdaAuthorizer) authorize(ctx context.Context, token string) (Identity, error) {
-	key := sha256.Sum256([]byte(token))
 	now := la.now()
-	la.mu.Lock()
-	d, ok := la.cache[key]
-	if ok && now.After(d.until) {
-		delete(la.cache, key)
-		ok = false
-	}
-	la.mu.Unlock()
-	if ok {
+	if d, ok := la.cache.get(token, now); ok {
 		return d.result()
 	}
 
@@ -125,7 +111,7 @@ func (la *lambdaAuthorizer) authorize(ctx context.Context, token string) (Identi
 	if err := json.Unmarshal(b, &resp); err != nil || resp.IsAuthorized == nil {
 		return Identity{}, unauthorized("custom authorizer gave an invalid answer", errors.New("answer is not a JSON object with a boolean isAuthorized"))
 	}
-	d = lambdaDecision{allowed: *resp.IsAuthorized}
+	d := lambdaDecision{allowed: *resp.IsAuthorized}
 	if d.allowed {
 		d.id = Identity{Provider: ProviderFunction, ResolverContext: resp.ResolverContext, DeniedFields: resp.DeniedFields}
 	}
@@ -134,8 +120,7 @@ func (la *lambdaAuthorizer) authorize(ctx context.Context, token string) (Identi
 		ttl = min(max(time.Duration(*resp.TTLOverride)*time.Second, 0), MaxLambdaTTL)
 	}
 	if ttl > 0 {
-		d.until = now.Add(ttl)
-		la.store(key, d, now)
+		la.cache.put(token, d, now, now.Add(ttl), now)
 	}
 	return d.result()
 }
@@ -145,22 +130,4 @@ func (d lambdaDecision) result() (Identity, error) {
 		return Identity{}, qerr.New(qerr.Unauthorized, msgLambdaDenied)
 	}
 	return d.id, nil
-}
-
-// store keeps d, bounding the cache: when full, expired answers are swept,
-// and if it is still full the answer is simply not cached.
-func (la *lambdaAuthorizer) store(key [sha256.Size]byte, d lambdaDecision, now time.Time) {
-	la.mu.Lock()
-	defer la.mu.Unlock()
-	if len(la.cache) >= maxCacheEntries {
-		for k, v := range la.cache {
-			if now.After(v.until) {
-				delete(la.cache, k)
-			}
-		}
-		if len(la.cache) >= maxCacheEntries {
-			return
-		}
-	}
-	la.cache[key] = d
 }

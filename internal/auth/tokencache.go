@@ -1,10 +1,6 @@
 package auth
 
-import (
-	"crypto/sha256"
-	"sync"
-	"time"
-)
+import "time"
 
 // A signed-in client sends the same token with every request until it
 // expires, and checking an RS256 signature costs more CPU than the rest
@@ -17,55 +13,39 @@ import (
 // verified with it; a token is never used past its exp (plus the skew
 // the verifier allows). Only successes are kept: a forged token is
 // checked, and refused, every time.
-type tokenCache struct {
-	mu      sync.Mutex
-	entries map[[32]byte]cachedToken
-}
+type tokenCache struct{ c credCache[Identity] }
 
 // tokenCacheTTL bounds how long a verified token is trusted without its
 // signature being checked again.
 const tokenCacheTTL = 5 * time.Minute
 
-// maxCachedTokens bounds the cache; when full it starts again, which
-// bounds memory without bookkeeping (as the document cache does).
-const maxCachedTokens = 10000
-
-type cachedToken struct {
-	id       Identity
-	notAfter time.Time // exp + skew
-	from     time.Time // nbf - skew (zero: no nbf)
-	checked  time.Time
-}
-
 // get returns tok's identity when it was verified less than
 // tokenCacheTTL ago and is still within its validity at now.
-func (c *tokenCache) get(tok string, now time.Time) (Identity, bool) {
-	key := sha256.Sum256([]byte(tok))
-	c.mu.Lock()
-	e, ok := c.entries[key]
-	c.mu.Unlock()
-	if !ok || now.Sub(e.checked) >= tokenCacheTTL || now.Before(e.checked) || !now.Before(e.notAfter) || now.Before(e.from) {
-		return Identity{}, false
-	}
-	return e.id, true
+func (t *tokenCache) get(tok string, now time.Time) (Identity, bool) {
+	return t.c.get(tok, now)
 }
 
 // put remembers a verified token's identity with its time bounds taken
 // from its exp and nbf claims (a token without a numeric exp is not kept).
-func (c *tokenCache) put(tok string, id Identity, claims map[string]any, skew time.Duration, now time.Time) {
+func (t *tokenCache) put(tok string, id Identity, claims map[string]any, skew time.Duration, now time.Time) {
 	exp, ok := claims["exp"].(float64)
 	if !ok {
 		return
 	}
-	e := cachedToken{id: id, notAfter: time.Unix(int64(exp), 0).Add(skew), checked: now}
+	from := now
 	if nbf, ok := claims["nbf"].(float64); ok {
-		e.from = time.Unix(int64(nbf), 0).Add(-skew)
+		from = later(from, time.Unix(int64(nbf), 0).Add(-skew))
 	}
-	key := sha256.Sum256([]byte(tok))
-	c.mu.Lock()
-	if c.entries == nil || len(c.entries) >= maxCachedTokens {
-		c.entries = map[[32]byte]cachedToken{}
+	until := time.Unix(int64(exp), 0).Add(skew)
+	if u := now.Add(tokenCacheTTL); u.Before(until) {
+		until = u
 	}
-	c.entries[key] = e
-	c.mu.Unlock()
+	t.c.put(tok, id, from, until, now)
+}
+
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
