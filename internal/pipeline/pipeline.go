@@ -173,15 +173,21 @@ func (e *Engine) serve(ctx context.Context, req Request, requestID string, id au
 	ctx = exec.WithBudget(ctx, budget)
 	ctx, endRun := e.stage(ctx, "run", "")
 
-	vals := make([]json.RawMessage, len(roots))
+	// The response is written as the values arrive; a plain root list
+	// writes its rows straight into it (they may be megabytes, copied
+	// once more for each buffer they pass through).
 	var errs []Error
 	name := ""
-	size := 2
+	var out bytes.Buffer
+	out.WriteByte('{')
 	for i, r := range roots {
 		if i > 0 {
 			name += ","
+			out.WriteByte(',')
 		}
 		name += string(r.Kind)
+		writeKey(&out, r.Key)
+		mark := out.Len()
 		var val json.RawMessage
 		err := r.Err
 		if err == nil {
@@ -189,16 +195,22 @@ func (e *Engine) serve(ctx context.Context, req Request, requestID string, id au
 			// fail without asking the database.
 			err = budget.Spent()
 		}
-		if err == nil && r.Introspection != nil {
+		if err == nil && plainList(r) {
+			fctx, endField := e.fieldStage(ctx, r)
+			compiler, x := e.backend(r.Model)
+			err = e.writeList(fctx, r, compiler, x, &out)
+			endField(err)
+			if err == nil {
+				continue
+			}
+			out.Truncate(mark)
+		} else if err == nil && r.Introspection != nil {
 			// __schema or __type beside data fields: answered from the
 			// schema in its place, as a request of it alone would be.
 			name += "introspection"
 			val, err = e.introspectRoot(op, r.Introspection, coerced, lim)
 		} else if err == nil {
-			fctx, endField := e.stage(ctx, "field", r.Field)
-			if _, x := e.backend(r.Model); x != nil && x.Tracer != nil {
-				fctx = exec.WithField(fctx, fieldOf(r.Kind, r.Field))
-			}
+			fctx, endField := e.fieldStage(ctx, r)
 			val, err = e.run(fctx, r)
 			endField(err)
 		}
@@ -224,25 +236,29 @@ func (e *Engine) serve(ctx context.Context, req Request, requestID string, id au
 			errs = append(errs, resp.Errors...)
 			val = json.RawMessage("null")
 		}
-		vals[i] = val
-		size += len(r.Key) + len(val) + 8
-	}
-	// Assembled once every value is known, in a buffer of the right size:
-	// the values are most of the response, and are copied once.
-	var out bytes.Buffer
-	out.Grow(size)
-	out.WriteByte('{')
-	for i, r := range roots {
-		if i > 0 {
-			out.WriteByte(',')
-		}
-		writeKey(&out, r.Key)
-		out.Write(vals[i])
+		out.Write(val)
 	}
 	out.WriteByte('}')
 	endRun(nil)
 	t("run")
 	return Response{Data: out.Bytes(), Errors: errs, Operation: name, Rows: budget.Rows()}
+}
+
+// fieldStage starts the trace stage of root field r.
+func (e *Engine) fieldStage(ctx context.Context, r plan.Root) (context.Context, func(error)) {
+	fctx, endField := e.stage(ctx, "field", r.Field)
+	if _, x := e.backend(r.Model); x != nil && x.Tracer != nil {
+		fctx = exec.WithField(fctx, fieldOf(r.Kind, r.Field))
+	}
+	return fctx, endField
+}
+
+// plainList reports whether r is a root list whose value needs no work
+// after the database's (no nested page tokens, no field flags), which
+// writeList can write straight into the response.
+func plainList(r plan.Root) bool {
+	return r.Select != nil && !r.Select.Single && r.Pages == nil && !r.Flagged &&
+		r.Event == "" && r.Custom == nil && r.Introspection == nil && r.Typename == ""
 }
 
 // run compiles and executes one root field and returns its JSON value,
@@ -385,30 +401,39 @@ func mutate(ctx context.Context, x *exec.Executor, m sqlgen.Mutation, missing st
 	return obj, nil
 }
 
-// list runs a list and assembles its connection object around the rows'
-// JSON, which is copied, never re-encoded.
+// list runs a list and returns its connection object.
 func (e *Engine) list(ctx context.Context, r plan.Root, compiler sqlgen.Compiler, x *exec.Executor) (json.RawMessage, error) {
+	var b bytes.Buffer
+	if err := e.writeList(ctx, r, compiler, x, &b); err != nil {
+		return nil, err
+	}
+	return b.Bytes(), nil
+}
+
+// writeList runs a list and writes its connection object to b, around
+// the rows' JSON, which is copied, never re-encoded. On error, what it
+// wrote is left for the caller to cut.
+func (e *Engine) writeList(ctx context.Context, r plan.Root, compiler sqlgen.Compiler, x *exec.Executor, b *bytes.Buffer) error {
 	st, err := compiler.Select(r.Select)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	page, err := x.List(ctx, st)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	aggs, err := e.listAggregates(ctx, r, compiler, x)
 	if err != nil {
-		return nil, err
+		return err
 	}
 	n := page.Len()
 	var next string
 	if r.Select.Limit > 0 && n > r.Select.Limit {
 		n = r.Select.Limit
 		if next, err = e.Planner.Tokens.Mint(page.Key(n-1), r.Fingerprint); err != nil {
-			return nil, err
+			return err
 		}
 	}
-	var b bytes.Buffer
 	// Sized once: the rows are most of it, and growing by doubling would
 	// copy them again.
 	size := 64 + len(next)
@@ -421,7 +446,7 @@ func (e *Engine) list(ctx context.Context, r plan.Root, compiler sqlgen.Compiler
 		if i > 0 {
 			b.WriteByte(',')
 		}
-		writeKey(&b, k.Key)
+		writeKey(b, k.Key)
 		switch k.What {
 		case "items":
 			b.WriteByte('[')
@@ -436,13 +461,13 @@ func (e *Engine) list(ctx context.Context, r plan.Root, compiler sqlgen.Compiler
 			if next == "" {
 				b.WriteString("null")
 			} else {
-				writeString(&b, next)
+				writeString(b, next)
 			}
 		case "__typename":
-			writeString(&b, k.Typename)
+			writeString(b, k.Typename)
 		case "totalCount":
 			if !page.Counted {
-				return nil, fmt.Errorf("pipeline: %s selects totalCount, and its statement counted nothing", r.Field)
+				return fmt.Errorf("pipeline: %s selects totalCount, and its statement counted nothing", r.Field)
 			}
 			b.WriteString(strconv.FormatInt(page.Total, 10))
 		case "aggregate":
@@ -450,7 +475,7 @@ func (e *Engine) list(ctx context.Context, r plan.Root, compiler sqlgen.Compiler
 		}
 	}
 	b.WriteByte('}')
-	return b.Bytes(), nil
+	return nil
 }
 
 // fail logs err with the request id and renders it for the client.
