@@ -6,8 +6,9 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
+	"time"
 
-	"github.com/coder/websocket"
+	"github.com/gorilla/websocket"
 
 	"github.com/quarrydata/quarry/internal/pipeline"
 	"github.com/quarrydata/quarry/internal/qerr"
@@ -72,72 +73,82 @@ type appsyncMessage struct {
 }
 
 // ServeAppSync serves the AppSync realtime protocol (/graphql/realtime).
+// It returns once the socket is upgraded, and the connection is read
+// from a goroutine of its own (readLoop): a handler that stayed would keep
+// net/http's buffers and the stack it grew parsing the request for the
+// life of every subscriber.
 func (s *Server) ServeAppSync(w http.ResponseWriter, r *http.Request) {
 	hdr, herr := connectionHeader(r)
-	ws, err := accept(w, r, "graphql-ws")
+	ws, err := s.accept(w, r, "graphql-ws")
 	if err != nil {
 		return
 	}
 	if ws.Subprotocol() != "graphql-ws" {
-		_ = ws.Close(websocket.StatusProtocolError, "offer the subprotocol graphql-ws")
+		go refuse(ws, websocket.CloseProtocolError, "offer the subprotocol graphql-ws")
 		return
 	}
 	if s.full() {
-		_ = ws.Close(websocket.StatusTryAgainLater, "too many connections")
+		go refuse(ws, websocket.CloseTryAgainLater, "too many connections")
 		return
 	}
 	c := s.newConn(r.Context(), ws, appsyncProto{})
-	defer c.close()
-	ctx := c.ctx
-	initialised := make(chan struct{})
-	go c.closeUnlessInitialised(initialised)
-	// The connection's own credentials are checked up front, as AppSync
-	// does; every start is checked again with its own.
-	if herr == nil && hdr != nil {
-		_, herr = s.authenticate(ctx, hdr)
+	c.closeUnlessInitialised(websocket.ClosePolicyViolation, "no connection_init")
+	a := &appsyncConn{conn: c, hdr: hdr}
+	go c.readLoop(func() bool { return a.open(herr) }, a.handle)
+}
+
+// appsyncConn is what an AppSync connection's read loop keeps.
+type appsyncConn struct {
+	*conn
+	// hdr holds the credentials the client sent when connecting.
+	hdr map[string]string
+}
+
+// open checks the connection's own credentials up front, as AppSync does
+// (every start is checked again with its own); herr is why they could
+// not be read.
+func (c *appsyncConn) open(herr error) bool {
+	if herr == nil && c.hdr != nil {
+		_, herr = c.srv.authenticate(c.ctx, c.hdr)
 	}
-	if herr != nil {
-		wctx, cancel := context.WithTimeout(ctx, writeTimeout)
-		_ = ws.Write(wctx, websocket.MessageText, frame(map[string]any{"type": "connection_error", "payload": map[string]any{
-			"errors": []map[string]any{{"errorType": "UnauthorizedException", "errorCode": 401, "message": qerr.ClientMessage(herr, false)}}}}))
-		cancel()
-		_ = ws.Close(websocket.StatusNormalClosure, "unauthorized")
-		return
+	if herr == nil {
+		return true
 	}
-	for {
-		_, raw, err := ws.Read(ctx)
-		if err != nil {
-			if !isClosed(err) {
-				s.Log.Debug("realtime: connection ended", "error", err.Error())
-			}
-			return
-		}
-		m, err := decodeAppSync(raw)
-		if err != nil {
-			c.send(frame(map[string]any{"type": "error", "payload": map[string]any{"errors": []map[string]any{{"errorType": "BadRequestException", "message": "messages are JSON objects"}}}}))
-			continue
-		}
-		switch m.Type {
-		case "connection_init":
-			if c.ka.Load() == nil {
-				close(initialised)
-			}
-			c.send(frame(map[string]any{"type": "connection_ack", "payload": map[string]any{
-				"connectionTimeoutMs": orDur(s.ConnectionTimeout, DefaultConnectionTimeout).Milliseconds()}}))
-			// The client counts time from before the socket opened, so the
-			// first keep-alive goes out at once (wire §6.5).
-			ka := []byte(`{"type":"ka"}`)
-			c.send(ka)
-			c.ka.Store(&ka)
-		case "start":
-			c.send(s.appsyncStart(ctx, c, m, hdr))
-		case "stop":
-			c.end(m.ID)
-			c.send(frame(map[string]any{"id": m.ID, "type": "complete"}))
-		default:
-			c.send(startError(m.ID, "BadRequestException", "unknown message type "+m.Type))
-		}
+	// Nothing is queued yet, so this goroutine may write itself.
+	_ = c.ws.SetWriteDeadline(time.Now().Add(writeTimeout))
+	_ = c.ws.WriteMessage(websocket.TextMessage, frame(map[string]any{"type": "connection_error", "payload": map[string]any{
+		"errors": []map[string]any{{"errorType": "UnauthorizedException", "errorCode": 401, "message": qerr.ClientMessage(herr, false)}}}}))
+	c.closeWith(websocket.CloseNormalClosure, "unauthorized")
+	return false
+}
+
+// handle answers one client message.
+func (c *appsyncConn) handle(raw []byte) bool {
+	s := c.srv
+	m, err := decodeAppSync(raw)
+	if err != nil {
+		c.send(frame(map[string]any{"type": "error", "payload": map[string]any{"errors": []map[string]any{{"errorType": "BadRequestException", "message": "messages are JSON objects"}}}}))
+		return true
 	}
+	switch m.Type {
+	case "connection_init":
+		c.initialised()
+		c.send(frame(map[string]any{"type": "connection_ack", "payload": map[string]any{
+			"connectionTimeoutMs": orDur(s.ConnectionTimeout, DefaultConnectionTimeout).Milliseconds()}}))
+		// The client counts time from before the socket opened, so the
+		// first keep-alive goes out at once (wire §6.5).
+		ka := []byte(`{"type":"ka"}`)
+		c.send(ka)
+		c.ka.Store(&ka)
+	case "start":
+		c.send(s.appsyncStart(c.ctx, c.conn, m, c.hdr))
+	case "stop":
+		c.end(m.ID)
+		c.send(frame(map[string]any{"id": m.ID, "type": "complete"}))
+	default:
+		c.send(startError(m.ID, "BadRequestException", "unknown message type "+m.Type))
+	}
+	return true
 }
 
 // decodeAppSync reads one client message of the AppSync protocol. It is

@@ -3,15 +3,13 @@ package realtime
 import (
 	"context"
 	"encoding/json"
-	"errors"
 	"fmt"
 	"log/slog"
-	"net/http"
 	"sync"
 	"sync/atomic"
 	"time"
 
-	"github.com/coder/websocket"
+	"github.com/gorilla/websocket"
 
 	"github.com/quarrydata/quarry/internal/auth"
 	"github.com/quarrydata/quarry/internal/pipeline"
@@ -61,6 +59,9 @@ type Server struct {
 	kaOnce sync.Once
 	// stats are the figures Stats reads.
 	stats counters
+	// writeBufs lends sockets a write buffer for one message at a time,
+	// so that an idle one holds none.
+	writeBufs sync.Pool
 }
 
 // keepAlives sends each acknowledged connection its keep-alive message
@@ -94,8 +95,8 @@ func (s *Server) Shutdown() {
 		wg.Add(1)
 		go func(c *conn) {
 			defer wg.Done()
-			_ = c.ws.Close(websocket.StatusGoingAway, "server shutting down")
-			c.stop()
+			c.closeWith(websocket.CloseGoingAway, "server shutting down")
+			<-c.ctx.Done()
 		}(c)
 	}
 	wg.Wait()
@@ -136,12 +137,18 @@ type protocol interface {
 }
 
 // conn is one WebSocket connection and its subscriptions.
+//
+// The library allows one writer and one reader at a time, besides
+// WriteControl and Close from any goroutine. Only the writer goroutine
+// calls WriteMessage (and the read loop's open, before anything is
+// queued), only the read loop reads, and closeWith (WriteControl) and
+// stop (Close) may run anywhere.
 type conn struct {
-	srv   *Server
-	ws    *websocket.Conn
-	proto protocol
-	ctx   context.Context
-	stop  context.CancelFunc
+	srv    *Server
+	ws     *websocket.Conn
+	proto  protocol
+	ctx    context.Context
+	cancel context.CancelFunc
 
 	// ka is the keep-alive message, set once the connection is
 	// acknowledged.
@@ -170,25 +177,17 @@ type conn struct {
 	subs map[string]*subscription
 	// dropped is set once the connection was found too slow.
 	dropped bool
+	// closing is set once the server sent its close frame: nothing may
+	// follow it, and what the client still sends is not acted on.
+	closing atomic.Bool
+	// initTimer closes the connection unless the client initialises it
+	// in time; nil once it did.
+	initTimer *time.Timer
 }
 
 // full reports whether the server holds MaxConnections sockets.
 func (s *Server) full() bool {
 	return s.Connections() >= orInt(s.MaxConnections, DefaultMaxConnections)
-}
-
-// closeUnlessInitialised closes c if it has not sent connection_init
-// within InitTimeout: an idle socket must not cost the server forever.
-func (c *conn) closeUnlessInitialised(initialised <-chan struct{}) {
-	t := time.NewTimer(orDur(c.srv.InitTimeout, DefaultInitTimeout))
-	defer t.Stop()
-	select {
-	case <-initialised:
-	case <-c.ctx.Done():
-	case <-t.C:
-		_ = c.ws.Close(websocket.StatusPolicyViolation, "no connection_init")
-		c.stop()
-	}
 }
 
 // newConn starts a connection upgraded from a request with context
@@ -199,7 +198,7 @@ func (s *Server) newConn(parent context.Context, ws *websocket.Conn, p protocol)
 	ctx, cancel := context.WithCancel(context.WithoutCancel(parent))
 	ws.SetReadLimit(int64(orInt(int(s.MaxMessage), DefaultMaxMessage)))
 	c := &conn{srv: s, ws: ws, proto: p, limit: orInt(s.SendBuffer, DefaultSendBuffer),
-		ctx: ctx, stop: cancel, subs: map[string]*subscription{}}
+		ctx: ctx, cancel: cancel, subs: map[string]*subscription{}}
 	s.connsMu.Lock()
 	if s.conns == nil {
 		s.conns = map[*conn]struct{}{}
@@ -295,10 +294,8 @@ func (c *conn) tooSlow() {
 	if !already {
 		c.srv.stats.queueFull[c.proto.id()].Add(1)
 		c.srv.Log.Warn("realtime: subscriber too slow, closing its connection", "queued", c.limit)
-		go func() {
-			_ = c.ws.Close(websocket.StatusPolicyViolation, "subscriber too slow: messages were not read in time")
-			c.stop()
-		}()
+		// Apart, since the close frame may wait behind a write in progress.
+		go c.closeWith(websocket.ClosePolicyViolation, "subscriber too slow: messages were not read in time")
 	}
 }
 
@@ -315,10 +312,14 @@ func (c *conn) writer() {
 			return
 		}
 		c.writing.Store(time.Now().UnixNano())
-		err := c.ws.Write(c.ctx, websocket.MessageText, msg)
+		err := c.ws.WriteMessage(websocket.TextMessage, msg)
 		c.writing.Store(0)
 		if err != nil {
-			c.stop()
+			// Once the close frame is out, writes fail until the client
+			// answers it: the handshake ends the connection, not this.
+			if !c.closing.Load() {
+				c.stop()
+			}
 			return
 		}
 	}
@@ -392,23 +393,33 @@ func (c *conn) interrupt(s *subscription, msg string) {
 	}
 }
 
-// close ends every subscription of the connection.
-func (c *conn) close() {
-	c.stop()
-	// The socket was hijacked from net/http, which will not close it.
-	_ = c.ws.CloseNow()
-	c.srv.connsMu.Lock()
-	delete(c.srv.conns, c)
-	c.srv.connsMu.Unlock()
-	c.srv.stats.sockets[c.proto.id()].Add(-1)
+// shut makes the queue drop what it holds and refuse more.
+func (c *conn) shut() {
 	c.qmu.Lock()
+	defer c.qmu.Unlock()
 	c.closed = true
 	c.queue, c.head = nil, 0
 	if c.over {
 		c.over = false
 		c.srv.Hub.roomy(c)
 	}
-	c.qmu.Unlock()
+}
+
+// close ends the connection when its read loop ends: it waits out a
+// closing handshake the read loop began (closeWith, then return), closes
+// the socket (hijacked from net/http, which will not close it) and ends
+// every subscription.
+func (c *conn) close() {
+	if c.closing.Load() {
+		_, _ = c.read()
+	}
+	c.stop()
+	c.initialised()
+	c.srv.connsMu.Lock()
+	delete(c.srv.conns, c)
+	c.srv.connsMu.Unlock()
+	c.srv.stats.sockets[c.proto.id()].Add(-1)
+	c.shut()
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	for id, s := range c.subs {
@@ -421,21 +432,4 @@ func (c *conn) close() {
 // authenticate checks a map of header names to values.
 func (s *Server) authenticate(ctx context.Context, h map[string]string) (auth.Identity, error) {
 	return s.Auth().AuthenticateExtensions(ctx, h)
-}
-
-// accept upgrades r, offering subprotocol.
-func accept(w http.ResponseWriter, r *http.Request, subprotocol string) (*websocket.Conn, error) {
-	return websocket.Accept(w, r, &websocket.AcceptOptions{
-		Subprotocols: []string{subprotocol},
-		// Credentials travel inside the protocol (each start carries its
-		// own), never as cookies, so a page from another origin gains
-		// nothing a direct client would not have: any origin may connect,
-		// as with AppSync.
-		InsecureSkipVerify: true,
-	})
-}
-
-// isClosed reports errors that only mean the peer went away.
-func isClosed(err error) bool {
-	return errors.Is(err, context.Canceled) || websocket.CloseStatus(err) != -1 || errors.Is(err, context.DeadlineExceeded)
 }

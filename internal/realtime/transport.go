@@ -6,10 +6,9 @@ import (
 	"encoding/json"
 	"net/http"
 	"strings"
-	"time"
 	"unicode/utf8"
 
-	"github.com/coder/websocket"
+	"github.com/gorilla/websocket"
 
 	"github.com/quarrydata/quarry/internal/auth"
 	"github.com/quarrydata/quarry/internal/pipeline"
@@ -34,13 +33,13 @@ func (transportProto) ended(id, msg string) []byte {
 
 // Close codes graphql-transport-ws defines.
 const (
-	closeUnauthorized    websocket.StatusCode = 4401
-	closeForbidden       websocket.StatusCode = 4403
-	closeInitTimeout     websocket.StatusCode = 4408
-	closeDuplicateID     websocket.StatusCode = 4409
-	closeTooManyInits    websocket.StatusCode = 4429
-	closeBadMessage      websocket.StatusCode = 4400
-	transportSubprotocol                      = "graphql-transport-ws"
+	closeUnauthorized    = 4401
+	closeForbidden       = 4403
+	closeInitTimeout     = 4408
+	closeDuplicateID     = 4409
+	closeTooManyInits    = 4429
+	closeBadMessage      = 4400
+	transportSubprotocol = "graphql-transport-ws"
 )
 
 // IsTransport reports whether r opens a graphql-transport-ws connection.
@@ -66,7 +65,8 @@ type transportMessage struct {
 
 // ServeTransport serves graphql-transport-ws on /graphql. Credentials come
 // from connection_init's payload (the same names as HTTP headers, flat or
-// under "headers"), else from the upgrade request's headers.
+// under "headers"), else from the upgrade request's headers. Like
+// ServeAppSync, it returns once the socket is upgraded.
 func (s *Server) ServeTransport(w http.ResponseWriter, r *http.Request) {
 	upgrade := map[string]string{}
 	for _, k := range []string{"X-Api-Key", "Authorization"} {
@@ -74,79 +74,79 @@ func (s *Server) ServeTransport(w http.ResponseWriter, r *http.Request) {
 			upgrade[k] = v
 		}
 	}
-	ws, err := accept(w, r, transportSubprotocol)
+	ws, err := s.accept(w, r, transportSubprotocol)
 	if err != nil {
 		return
 	}
 	if s.full() {
-		_ = ws.Close(websocket.StatusTryAgainLater, "too many connections")
+		go refuse(ws, websocket.CloseTryAgainLater, "too many connections")
 		return
 	}
 	c := s.newConn(r.Context(), ws, transportProto{})
-	defer c.close()
-	ctx := c.ctx
-	initDone := make(chan struct{})
-	go func() {
-		select {
-		case <-initDone:
-		case <-ctx.Done():
-		case <-time.After(10 * time.Second):
-			_ = ws.Close(closeInitTimeout, "connection initialisation timeout")
-		}
-	}()
-	var identity auth.Identity
-	acked := false
-	for {
-		_, raw, err := ws.Read(ctx)
-		if err != nil {
-			return
-		}
-		m, err := decodeTransport(raw)
-		if err != nil {
-			_ = ws.Close(closeBadMessage, "messages are JSON objects")
-			return
-		}
-		switch m.Type {
-		case "connection_init":
-			if acked {
-				_ = ws.Close(closeTooManyInits, "too many initialisation requests")
-				return
-			}
-			creds := initCredentials(m.Payload)
-			if len(creds) == 0 {
-				creds = upgrade
-			}
-			id, err := s.authenticate(ctx, creds)
-			if err != nil {
-				_ = ws.Close(closeForbidden, truncate(qerr.ClientMessage(err, false)))
-				return
-			}
-			identity, acked = id, true
-			close(initDone)
-			c.send([]byte(`{"type":"connection_ack"}`))
-		case "ping":
-			c.send([]byte(`{"type":"pong"}`))
-		case "pong":
-		case "subscribe":
-			if !acked {
-				_ = ws.Close(closeUnauthorized, "Unauthorized")
-				return
-			}
-			c.mu.Lock()
-			_, dup := c.subs[m.ID]
-			c.mu.Unlock()
-			if dup {
-				_ = ws.Close(closeDuplicateID, truncate("Subscriber for "+m.ID+" already exists"))
-				return
-			}
-			s.transportSubscribe(ctx, c, m, identity)
-		case "complete":
-			c.end(m.ID)
-		default:
-			_ = ws.Close(closeBadMessage, truncate("unknown message type "+m.Type))
-			return
-		}
+	c.closeUnlessInitialised(closeInitTimeout, "connection initialisation timeout")
+	t := &transportConn{conn: c, upgrade: upgrade}
+	go c.readLoop(nil, t.handle)
+}
+
+// transportConn is what a graphql-transport-ws connection's read loop
+// keeps.
+type transportConn struct {
+	*conn
+	// upgrade holds the credentials of the upgrade request.
+	upgrade  map[string]string
+	identity auth.Identity
+	acked    bool
+}
+
+// handle answers one client message; false when it closed the connection.
+func (c *transportConn) handle(raw []byte) bool {
+	s := c.srv
+	m, err := decodeTransport(raw)
+	if err != nil {
+		c.closeWith(closeBadMessage, "messages are JSON objects")
+		return false
 	}
+	switch m.Type {
+	case "connection_init":
+		if c.acked {
+			c.closeWith(closeTooManyInits, "too many initialisation requests")
+			return false
+		}
+		creds := initCredentials(m.Payload)
+		if len(creds) == 0 {
+			creds = c.upgrade
+		}
+		id, err := s.authenticate(c.ctx, creds)
+		if err != nil {
+			c.closeWith(closeForbidden, qerr.ClientMessage(err, false))
+			return false
+		}
+		c.identity, c.acked = id, true
+		c.initialised()
+		c.send([]byte(`{"type":"connection_ack"}`))
+	case "ping":
+		c.send([]byte(`{"type":"pong"}`))
+	case "pong":
+	case "subscribe":
+		if !c.acked {
+			c.closeWith(closeUnauthorized, "Unauthorized")
+			return false
+		}
+		c.mu.Lock()
+		_, dup := c.subs[m.ID]
+		c.mu.Unlock()
+		if dup {
+			c.closeWith(closeDuplicateID, "Subscriber for "+m.ID+" already exists")
+			return false
+		}
+		s.transportSubscribe(c.ctx, c.conn, m, c.identity)
+	case "complete":
+		c.end(m.ID)
+	default:
+		c.closeWith(closeBadMessage, "unknown message type "+m.Type)
+		return false
+	}
+	return true
 }
 
 // decodeTransport reads one client message of graphql-transport-ws. It is
@@ -215,9 +215,10 @@ func initCredentials(raw json.RawMessage) map[string]string {
 }
 
 // truncate keeps a close reason within the 123 bytes WebSocket allows:
-// with a longer one the library sends 1011 (internal error) instead of
-// the code meant. It cuts at a rune boundary, since a reason must be
-// UTF-8 (a client may fail the connection on a cut rune).
+// with a longer one the close frame could not be sent, and the client
+// would see the socket drop without the code meant. It cuts at a rune
+// boundary, since a reason must be UTF-8 (a client may fail the
+// connection on a cut rune).
 func truncate(s string) string {
 	if len(s) <= 120 {
 		return s

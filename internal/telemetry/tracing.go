@@ -1,13 +1,16 @@
 package telemetry
 
 import (
+	"bufio"
 	"context"
 	"errors"
 	"fmt"
+	"net"
 	"net/http"
 	"net/url"
 	"os"
 	"strings"
+	"sync"
 
 	"go.opentelemetry.io/otel/attribute"
 	"go.opentelemetry.io/otel/codes"
@@ -109,7 +112,7 @@ type requestSpan struct{}
 
 // Middleware starts a server span for each request to the API (POST
 // /graphql, and each WebSocket to /graphql or /graphql/realtime, whose
-// span lasts as long as the connection), its parent the caller's
+// span lasts as long as the socket stays open), its parent the caller's
 // traceparent. Other paths (/healthz, /metrics) are not traced.
 func (t *Tracing) Middleware(next http.Handler) http.Handler {
 	return http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
@@ -125,12 +128,18 @@ func (t *Tracing) Middleware(next http.Handler) http.Handler {
 		}
 		ctx, span := t.tracer.Start(ctx, name, trace.WithSpanKind(trace.SpanKindServer),
 			trace.WithAttributes(attribute.String("http.request.method", r.Method), attribute.String("url.path", r.URL.Path)))
-		defer span.End()
 		if upgrade {
-			// The socket is hijacked: its writer must stay the server's.
-			next.ServeHTTP(w, r.WithContext(ctx))
+			// The socket outlives the handler (the realtime server reads it
+			// from a goroutine of its own), so its span ends when the
+			// hijacked connection closes, or here if it never was.
+			hw := &hijackWriter{ResponseWriter: w, span: span}
+			next.ServeHTTP(hw, r.WithContext(ctx))
+			if !hw.hijacked {
+				span.End()
+			}
 			return
 		}
+		defer span.End()
 		ctx = context.WithValue(ctx, requestSpan{}, true)
 		sw := &statusWriter{ResponseWriter: w, status: http.StatusOK}
 		next.ServeHTTP(sw, r.WithContext(ctx))
@@ -154,6 +163,37 @@ func (w *statusWriter) WriteHeader(code int) {
 }
 
 func (w *statusWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// hijackWriter hands a WebSocket upgrade the server's connection, wrapped
+// so that closing it ends the socket's span.
+type hijackWriter struct {
+	http.ResponseWriter
+	span     trace.Span
+	hijacked bool
+}
+
+func (w *hijackWriter) Hijack() (net.Conn, *bufio.ReadWriter, error) {
+	c, rw, err := http.NewResponseController(w.ResponseWriter).Hijack()
+	if err != nil {
+		return nil, nil, err
+	}
+	w.hijacked = true
+	return &spanConn{Conn: c, span: w.span}, rw, nil
+}
+
+func (w *hijackWriter) Unwrap() http.ResponseWriter { return w.ResponseWriter }
+
+// spanConn ends its span on the first Close.
+type spanConn struct {
+	net.Conn
+	span trace.Span
+	once sync.Once
+}
+
+func (c *spanConn) Close() error {
+	c.once.Do(func() { c.span.End() })
+	return c.Conn.Close()
+}
 
 // Request implements pipeline.Tracer: it names the request on its span.
 // The operation name is the client's; it goes on the span (an attribute,
