@@ -242,13 +242,17 @@ func (x *Executor) scanOne(row *sql.Row) (json.RawMessage, error) {
 
 // Mutate runs a mutation's steps in one transaction and returns the row
 // the Returns step produced. A nil result with a nil error means the row
-// was missing or the condition did not hold; nothing was changed.
+// was missing or the condition did not hold; nothing was changed. A
+// single statement on PostgreSQL is its own transaction (mutateAlone).
 func (x *Executor) Mutate(ctx context.Context, m sqlgen.Mutation) (_ json.RawMessage, err error) {
 	ctx, done, err := x.slot(ctx, x.mutationSQL(m))
 	if err != nil {
 		return nil, err
 	}
 	defer func() { done(err) }()
+	if len(m.Steps) == 1 && m.Steps[0].Returns && connect.Autocommits(x.db) {
+		return x.mutateAlone(ctx, m.Steps[0])
+	}
 	tx, err := x.db.BeginTx(ctx, nil)
 	if err != nil {
 		return nil, x.failed(err)

@@ -180,6 +180,13 @@ func (w *flagWalker) connection(path []any, sel *plan.Select) error {
 // the row's every field, which the plan added under hidden keys
 // (plan.RowKey) for the change event.
 func takeRow(val []byte) (out, row json.RawMessage, err error) {
+	if out, row, ok := splitRow(val); ok {
+		return out, row, nil
+	}
+	return takeRowDecoded(val)
+}
+
+func takeRowDecoded(val []byte) (out, row json.RawMessage, err error) {
 	dec := json.NewDecoder(bytes.NewReader(val))
 	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
 		return nil, nil, qerr.New(qerr.Internal, "a mutation's result is not an object")
