@@ -30,10 +30,11 @@ func (c *credCache[V]) get(cred string, now time.Time) (V, bool) {
 	c.mu.Lock()
 	defer c.mu.Unlock()
 	e, ok := c.entries[key]
-	if !ok || now.Before(e.from) || !now.Before(e.until) {
-		if ok && !now.Before(e.until) {
-			delete(c.entries, key)
-		}
+	if ok && !now.Before(e.until) {
+		delete(c.entries, key)
+		ok = false
+	}
+	if !ok || now.Before(e.from) {
 		var zero V
 		return zero, false
 	}

@@ -6,8 +6,6 @@ import (
 	"github.com/quarrydata/quarry/internal/plan"
 )
 
-var rowPrefix = []byte(plan.RowKey(""))
-
 // splitRow is takeRow without a JSON decoder, which cost more CPU than
 // the rest of a small mutation's response: it walks the members of the
 // object the database wrote, copying each value's bytes whole. ok is
@@ -18,6 +16,7 @@ func splitRow(val []byte) (out, row []byte, ok bool) {
 	if i >= len(val) || val[i] != '{' {
 		return nil, nil, false
 	}
+	rowPrefix := []byte(plan.RowKey("")) // short: on the stack
 	out = append(make([]byte, 0, len(val)+2), '{')
 	row = append(make([]byte, 0, len(val)+2), '{')
 	i = skipSpace(val, i+1)
